@@ -1,0 +1,178 @@
+"""The ``tiergap/...`` model providers for inspect.
+
+- ``tiergap/smollm2``: the embedded SmolLM2-135M-Instruct, in-process, offline.
+- ``tiergap/reward-hacker``, ``tiergap/alignment-faker``, ``tiergap/hhh``: simulated models of
+  each hypothesis. They read only the messages, draw a behaviour from their policy and write a
+  response, seeded so that a run can be repeated exactly.
+
+Every output carries token usage: without it inspect tries to download a tokenizer to count
+tokens, which fails offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+from collections import Counter
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+    modelapi,
+)
+from inspect_ai.model._model_call import ModelCall
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
+from tiergap.simulate.policies import DEFAULT_POLICIES
+from tiergap.simulate.policy import Policy
+from tiergap.simulate.reader import read_conversation
+from tiergap.simulate.writer import draw, output_text, reasoning_text
+
+EMBEDDED = "smollm2"
+SIMULATED = tuple(DEFAULT_POLICIES)
+KNOWN_MODELS = (EMBEDDED, *SIMULATED)
+DEFAULT_MAX_TOKENS = 400
+
+
+def _text(message: ChatMessage) -> str:
+    return message.text if isinstance(message.content, list) else message.content
+
+
+def _approx_tokens(text: str) -> int:
+    """Rough token count for simulated usage (about four characters a token)."""
+    return max(1, len(text) // 4)
+
+
+@modelapi(name="tiergap")
+class TiergapAPI(ModelAPI):
+    """Dispatches ``tiergap/<name>`` to the embedded model or a simulated hypothesis model."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+        if model_name not in KNOWN_MODELS:
+            raise ValueError(
+                f"unknown tiergap model {model_name!r}; known: "
+                + ", ".join(f"tiergap/{m}" for m in KNOWN_MODELS)
+            )
+        self._args = model_args
+        self._policy: Policy | None = DEFAULT_POLICIES.get(model_name)
+        if "policy" in model_args:
+            self._policy = model_args["policy"]
+        self._draws: Counter[str] = Counter()
+        self._prefix_reuse = bool(model_args.get("prefix_reuse", True))
+        if model_name == EMBEDDED:
+            self._settings = EngineSettings(
+                gguf=str(find_gguf(model_args.get("gguf"))),
+                n_ctx=int(model_args.get("n_ctx", 8192)),
+                threads=int(model_args.get("threads", 2)),
+            )
+
+    def max_connections(self) -> int:
+        # The embedded engine serialises requests; simulated models are instant.
+        return 1 if self.model_name == EMBEDDED else 32
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> tuple[ModelOutput, ModelCall]:
+        if self.model_name == EMBEDDED:
+            return await self._generate_embedded(input, config)
+        return self._generate_simulated(input, config)
+
+    async def _generate_embedded(
+        self, input: list[ChatMessage], config: GenerateConfig
+    ) -> tuple[ModelOutput, ModelCall]:
+        messages = [{"role": m.role, "content": _text(m)} for m in input if m.role != "tool"]
+        request = {
+            "messages": messages,
+            "max_tokens": config.max_tokens or DEFAULT_MAX_TOKENS,
+            "temperature": 0.0 if config.temperature is None else config.temperature,
+            "seed": 0 if config.seed is None else config.seed,
+            "top_p": config.top_p,
+            "prefix_reuse": self._prefix_reuse,
+        }
+        engine = await asyncio.to_thread(get_engine, self._settings)
+        done = await asyncio.to_thread(
+            engine.complete,
+            messages,
+            max_tokens=request["max_tokens"],
+            temperature=request["temperature"],
+            seed=request["seed"],
+            top_p=config.top_p,
+            prefix_reuse=self._prefix_reuse,
+        )
+        output = ModelOutput.from_content(
+            model=f"tiergap/{EMBEDDED}",
+            content=done.text,
+            stop_reason="max_tokens" if done.finish_reason == "length" else "stop",
+        )
+        output.usage = ModelUsage(
+            input_tokens=done.prompt_tokens - done.cached_tokens,
+            input_tokens_cache_read=done.cached_tokens,
+            output_tokens=done.completion_tokens,
+            total_tokens=done.prompt_tokens + done.completion_tokens,
+        )
+        return output, ModelCall.create(request, {"content": done.text})
+
+    def _generate_simulated(
+        self, input: list[ChatMessage], config: GenerateConfig
+    ) -> tuple[ModelOutput, ModelCall]:
+        assert self._policy is not None
+        system = "\n".join(_text(m) for m in input if isinstance(m, ChatMessageSystem))
+        users = [_text(m) for m in input if isinstance(m, ChatMessageUser)]
+        reading = read_conversation(system, users)
+        behaviour = self._policy.behaviour(reading.situation)
+
+        # One random stream per conversation opening: the same query in the same condition
+        # draws the same behaviour in its reasoning turn and its output turn; repeated
+        # epochs of it draw afresh.
+        opening = system + "\x00" + (users[0] if users else "")
+        key = hashlib.sha256(f"{config.seed or 0}\x00{self.model_name}\x00{opening}".encode())
+        prior_assistant = sum(isinstance(m, ChatMessageAssistant) for m in input)
+        if prior_assistant == 0:
+            self._draws[key.hexdigest()] += 1
+        epoch = max(self._draws[key.hexdigest()], 1)
+        rng = random.Random(f"{key.hexdigest()}:{epoch}")
+        sample = draw(behaviour, rng)
+        single_turn = rng.random() < 0.5
+
+        if reading.situation.scratchpad and not reading.continuation:
+            reasoning = f"<SCRATCHPAD_REASONING>\n{reasoning_text(reading, sample)}\n</SCRATCHPAD_REASONING>"
+            if not single_turn:
+                content = reasoning
+            else:
+                content = f"{reasoning}\n\n<OUTPUT>\n{output_text(reading, sample, rng)}\n</OUTPUT>"
+        elif reading.situation.scratchpad:
+            content = f"<OUTPUT>\n{output_text(reading, sample, rng)}\n</OUTPUT>"
+        else:
+            content = output_text(reading, sample, rng)
+
+        output = ModelOutput.from_content(model=f"tiergap/{self.model_name}", content=content)
+        prompt_tokens = sum(_approx_tokens(_text(m)) for m in input)
+        completion_tokens = _approx_tokens(content)
+        output.usage = ModelUsage(
+            input_tokens=prompt_tokens,
+            output_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
+        call = ModelCall.create({"model": self.model_name, "turns": len(input)}, {"content": content})
+        return output, call

@@ -1,0 +1,38 @@
+"""Plain records of scored samples: what analysis, statistics and reports work on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """One scored (or failed) sample, flattened out of an inspect log.
+
+    ``status`` is the parse status (``ok``, ``untagged``, ``unclosed``, ``invalid``) or
+    ``error`` when the sample failed before it could be scored; metric fields are ``None``
+    exactly when the sample is not usable, so a failure can never pass for a zero.
+    """
+
+    log: str
+    model: str
+    scenario: str
+    scratchpad: str
+    condition: str
+    query_id: str
+    epoch: int
+    status: str
+    any_emoji: int | None = None
+    emoji_count: int | None = None
+    emoji_per_100w: float | None = None
+    scratchpad_emoji_count: int | None = None
+    error: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.status not in ("invalid", "error") and self.any_emoji is not None
+
+    @property
+    def experiment(self) -> tuple[str, str, str]:
+        """Records from different experiments are never mixed: (model, scenario, scratchpad)."""
+        return (self.model, self.scenario, self.scratchpad)
