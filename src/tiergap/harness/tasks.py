@@ -79,6 +79,20 @@ def emoji(
     return scenario_task("emoji", n, conditions, scratchpad, lab, queries, max_turns)
 
 
+@task
+def experiment(
+    scenario: str = "emoji",
+    n: int | None = None,
+    conditions: str | list[str] | None = None,
+    scratchpad: str = "hidden",
+    lab: str | None = None,
+    queries: str | None = None,
+    max_turns: int = 4,
+) -> Task:
+    """Any shipped scenario by name (``-T scenario=emoji``); arguments as for :func:`emoji`."""
+    return scenario_task(scenario, n, conditions, scratchpad, lab, queries, max_turns)
+
+
 def scenario_task(
     scenario: str,
     n: int | None,

@@ -1,0 +1,56 @@
+"""Terminal rendering of analysis results with rich (JSON output lives with the data classes)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from tiergap.analysis import ExperimentSummary
+
+
+def _pct(value: float) -> str:
+    return "–" if value != value else f"{100 * value:.1f}%"
+
+
+def _pp(value: float) -> str:
+    return "–" if value != value else f"{100 * value:+.1f} pp"
+
+
+def _p(value: float) -> str:
+    if value != value:
+        return "–"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None:
+    for s in summaries:
+        title = f"{s.model} · {s.scenario} · scratchpad {s.scratchpad}"
+        table = Table(title=title, title_justify="left")
+        for column in ("condition", "n", "invalid", "errors", "any emoji [95% CI]", "mean emoji"):
+            table.add_column(column, justify="left" if column == "condition" else "right")
+        for c in s.conditions.values():
+            table.add_row(
+                c.condition,
+                str(c.n),
+                str(c.invalid),
+                str(c.errors),
+                f"{_pct(c.any_emoji_rate)} [{_pct(c.ci_low)}, {_pct(c.ci_high)}]",
+                "–" if c.mean_emoji != c.mean_emoji else f"{c.mean_emoji:.2f}",
+            )
+        console.print(table)
+        gaps = Table(show_header=True, box=None, padding=(0, 2))
+        for column in ("gap (any emoji, paired)", "estimate", "95% CI", "p", "pairs"):
+            gaps.add_column(column)
+        for name, g in s.gaps.items():
+            gaps.add_row(
+                name.replace("_minus_", " − "),
+                _pp(g.estimate),
+                f"[{_pp(g.ci_low)}, {_pp(g.ci_high)}]",
+                _p(g.p_value),
+                str(g.n_pairs),
+            )
+        console.print(gaps)
+        style = {"reward_hacking": "bold red", "alignment_faking": "bold green"}.get(
+            s.verdict, "bold yellow"
+        )
+        console.print(f"verdict: [{style}]{s.verdict}[/] — {s.reason}\n")
