@@ -19,9 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from scipy import stats
+
+from tiergap.stats import EXACT_MCNEMAR_BELOW, mcnemar_p_values
+
+IntArray = npt.NDArray[np.int64]
 
 # Default token budget per sample; see :func:`plan`.
 DEFAULT_SYSTEM_PROMPT_TOKENS = 1500
@@ -97,35 +103,111 @@ def discordant_probabilities(p1: float, p2: float, correlation: float) -> tuple[
     return p1 - p11, p2 - p11
 
 
+def _rejection_cutoffs(m: IntArray, alpha: float) -> IntArray:
+    """Largest j with McNemar p(j, m - j) < alpha for each discordant total m (-1 if none).
+
+    The test is symmetric and its p-value grows as min(b, c) approaches m/2, so it rejects
+    exactly when min(b, c) <= cutoff. Candidates come from inverting the chi-square rule
+    (m - 2j - 1)^2 / m > q and are checked against :func:`tiergap.stats.mcnemar_p_values`.
+    """
+    q = float(stats.chi2.isf(alpha, 1))
+    guess = np.floor((m - 1 - np.sqrt(m * q)) / 2.0).astype(np.int64)
+    small = m < EXACT_MCNEMAR_BELOW
+    guess = np.where(small, (EXACT_MCNEMAR_BELOW - 1) // 2, guess)
+    offsets = np.arange(-(EXACT_MCNEMAR_BELOW // 2) - 1, 3, dtype=np.int64)
+    j = guess[:, None] + offsets[None, :]
+    valid = (j >= 0) & (2 * j < m[:, None])
+    j_safe = np.where(valid, j, 0)
+    p = mcnemar_p_values(j_safe, m[:, None] - j_safe)
+    reject = valid & (p < alpha)
+    return np.asarray(np.where(reject, j, -1).max(axis=1), dtype=np.int64)
+
+
+def power_paired(n: int, p1: float, p2: float, correlation: float, alpha: float = 0.05) -> float:
+    """Exact power of the McNemar test used by :func:`tiergap.stats.paired_proportion_gap`.
+
+    The discordant total M ~ Bin(n, psi) and, given M = m, the count only_a ~ Bin(m, p10/psi);
+    power = sum_m P(M = m) P(min(only_a, only_b) <= cutoff(m)), with the cutoffs of the hybrid
+    exact / continuity-corrected test at two-sided ``alpha``. No normal approximation.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    p10, p01 = discordant_probabilities(p1, p2, correlation)
+    _z_quantiles(0.5, alpha)
+    psi = p10 + p01
+    if psi <= 0.0:
+        return 0.0
+    share = p10 / psi
+    sd = math.sqrt(n * psi * (1.0 - psi))
+    lo = max(0, math.floor(n * psi - 12.0 * sd - 12.0))
+    hi = min(n, math.ceil(n * psi + 12.0 * sd + 12.0))
+    m = np.arange(lo, hi + 1, dtype=np.int64)
+    cut = _rejection_cutoffs(m, float(alpha))
+    reject = np.where(
+        cut >= 0,
+        stats.binom.cdf(cut, m, share) + stats.binom.sf(m - cut - 1, m, share),
+        0.0,
+    )
+    return float(np.clip(np.sum(stats.binom.pmf(m, n, psi) * reject), 0.0, 1.0))
+
+
+def _connor_n(p10: float, p01: float, z_a: float, z_b: float) -> float:
+    delta, psi = p10 - p01, p10 + p01
+    return (z_a * math.sqrt(psi) + z_b * math.sqrt(max(psi - delta**2, 0.0))) ** 2 / delta**2
+
+
 def sample_size_paired(
     p1: float,
     p2: float,
     correlation: float,
     power: float = 0.8,
     alpha: float = 0.05,
-    continuity_correction: bool = True,
+    method: Literal["exact", "connor"] = "exact",
 ) -> int:
     """Number of paired queries to detect p1 != p2 with McNemar's test (two-sided).
 
-    Connor (1987): with discordant probabilities p10, p01 (:func:`discordant_probabilities`),
-    psi = p10 + p01 and delta = p10 - p01 = p1 - p2,
-    n0 = [z_{1-a/2} sqrt(psi) + z_{1-b} sqrt(psi - delta^2)]^2 / delta^2.
-    With ``continuity_correction`` (default, because :func:`tiergap.stats.mcnemar_p_value` uses
-    the corrected chi-square or the exact test) n solves |delta| n - 1 = sqrt(n) K, giving the
-    Fleiss-style n = n0/4 (1 + sqrt(1 + 4/(n0 |delta|)))^2. Positive within-query correlation
-    lowers psi and so n; at correlation 0 without correction n is close to
-    :func:`sample_size_two_proportions`.
+    ``method="connor"``: Connor (1987) normal approximation. With discordant probabilities
+    p10, p01 (:func:`discordant_probabilities`), psi = p10 + p01, delta = p10 - p01:
+    n = [z_{1-a/2} sqrt(psi) + z_{1-b} sqrt(psi - delta^2)]^2 / delta^2. At correlation 0 it is
+    close to :func:`sample_size_two_proportions`; positive correlation lowers psi and so n.
+
+    ``method="exact"`` (default): the smallest n whose exact power (:func:`power_paired`) for
+    the test the analysis actually runs (exact McNemar below 25 discordant pairs, otherwise
+    continuity-corrected chi-square) reaches ``power``. Found by bisection from the Connor
+    value, then stepped down while the power stays above target (power is saw-toothed in n
+    when discordant counts are small). It is usually a little larger than Connor's n because
+    of the continuity correction.
     """
     p10, p01 = discordant_probabilities(p1, p2, correlation)
     z_a, z_b = _z_quantiles(power, alpha)
-    delta = p10 - p01
-    if delta == 0:
-        raise ValueError(f"p1 and p2 must differ, got p1=p2={p1}")
-    psi = p10 + p01
-    n0 = (z_a * math.sqrt(psi) + z_b * math.sqrt(max(psi - delta**2, 0.0))) ** 2 / delta**2
-    if continuity_correction:
-        n0 = n0 / 4.0 * (1.0 + math.sqrt(1.0 + 4.0 / (n0 * abs(delta)))) ** 2
-    return math.ceil(n0 - 1e-9)
+    if p10 == p01:
+        raise ValueError(f"p1 and p2 must differ, got p1={p1}, p2={p2} (correlation={correlation})")
+    approx = _connor_n(p10, p01, z_a, z_b)
+    if method == "connor":
+        return math.ceil(approx - 1e-9)
+    if method != "exact":
+        raise ValueError(f"method must be 'exact' or 'connor', got {method!r}")
+
+    def enough(n: int) -> bool:
+        return power_paired(n, p1, p2, correlation, alpha) >= power
+
+    hi = max(2, math.ceil(approx))
+    while not enough(hi):
+        hi *= 2
+        if hi > 50_000_000:
+            raise ValueError(f"no n below 5e7 reaches power={power} for p1={p1}, p2={p2}")
+    lo = max(1, hi // 4)
+    while lo > 1 and enough(lo):
+        lo //= 2
+    while hi - lo > 1:  # invariant: not enough(lo), enough(hi) (modulo saw-tooth)
+        mid = (lo + hi) // 2
+        if enough(mid):
+            hi = mid
+        else:
+            lo = mid
+    while hi > 1 and enough(hi - 1):
+        hi -= 1
+    return hi
 
 
 def sample_size(
@@ -137,9 +219,9 @@ def sample_size(
 ) -> int:
     """Queries per condition to detect a free-tier rate of ``base_rate + effect``.
 
-    Uses :func:`sample_size_paired` (McNemar with continuity correction, the test the analysis
-    runs). With ``correlation=None`` the within-query correlation is taken as 0, which is
-    conservative when, as usual, queries that invite emoji do so in every condition.
+    Uses :func:`sample_size_paired` with exact power for the McNemar test the analysis runs.
+    With ``correlation=None`` the within-query correlation is taken as 0, which is conservative
+    when, as usual, queries that invite emoji do so in every condition.
     """
     base_rate = _check_rate("base_rate", base_rate)
     if isinstance(effect, bool) or not isinstance(effect, int | float) or effect == 0:
@@ -150,7 +232,7 @@ def sample_size(
             f"base_rate + effect must be in [0, 1], got {base_rate} + {effect} = {free_rate}"
         )
     rho = 0.0 if correlation is None else correlation
-    return sample_size_paired(free_rate, base_rate, rho, power=power, alpha=alpha)
+    return sample_size_paired(free_rate, base_rate, rho, power=power, alpha=alpha, method="exact")
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,5 +476,5 @@ def plan(
         power=float(power),
         alpha=float(alpha),
         correlation=correlation,
-        method=f"paired McNemar (Connor 1987, continuity-corrected), correlation {rho_text}",
+        method=f"exact power of paired McNemar test, correlation {rho_text}",
     )

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Literal
 
 ScratchpadMode = Literal["hidden", "none"]
@@ -126,14 +127,23 @@ def available_scenarios() -> list[str]:
 
 
 def load_scenario(name: str) -> Scenario:
-    """Load ``data/scenarios/NAME.toml``, checking every field it uses."""
-    source = data_dir() / "scenarios" / f"{name}.toml"
-    if not source.is_file():
-        raise ScenarioError(
-            f"unknown scenario {name!r}; available: {', '.join(available_scenarios())}"
-        )
-    where = f"data/scenarios/{name}.toml"
-    raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    """Load a shipped scenario by name, or a scenario file by path (``my_scenario.toml``)."""
+    source: Traversable | Path
+    if name.endswith(".toml"):
+        source, where = Path(name), name
+        if not source.is_file():
+            raise ScenarioError(f"scenario file not found: {name}")
+    else:
+        source = data_dir() / "scenarios" / f"{name}.toml"
+        where = f"data/scenarios/{name}.toml"
+        if not source.is_file():
+            raise ScenarioError(
+                f"unknown scenario {name!r}; available: {', '.join(available_scenarios())}"
+            )
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{where}: not valid TOML ({err})") from None
     try:
         conditions_raw = raw["conditions"]
         conditions = {
@@ -157,3 +167,5 @@ def load_scenario(name: str) -> Scenario:
         )
     except KeyError as missing:
         raise ScenarioError(f"{where}: missing field {missing}") from None
+    except (TypeError, AttributeError) as err:
+        raise ScenarioError(f"{where}: malformed field ({err})") from None

@@ -270,9 +270,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> Interva
     return Interval(successes / n, float(low), float(high))
 
 
-def newcombe_difference(
-    x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95
-) -> Interval:
+def newcombe_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> Interval:
     """Newcombe hybrid score interval for p1 - p2 from independent samples (1998a, method 10).
 
     Square-and-add the Wilson limits (l_i, u_i) of each proportion:
@@ -388,7 +386,9 @@ def paired_counts_gap(
     if n == 0:
         raise ValueError("paired table must hold at least one pair, got all counts 0")
     z = _z_two_sided(confidence)
-    low, high = _newcombe_paired_limits(*(float(c) for c in cells), z)
+    low, high = _newcombe_paired_limits(
+        float(cells[0]), float(cells[1]), float(cells[2]), float(cells[3]), z
+    )
     p = mcnemar_p_value(cells[1], cells[2])
     test = "exact" if cells[1] + cells[2] < EXACT_MCNEMAR_BELOW else "chi2-cc"
     return GapResult(
@@ -401,9 +401,7 @@ def paired_counts_gap(
     )
 
 
-def paired_proportion_gap(
-    a: BinaryInput, b: BinaryInput, confidence: float = 0.95
-) -> GapResult:
+def paired_proportion_gap(a: BinaryInput, b: BinaryInput, confidence: float = 0.95) -> GapResult:
     """Difference of two paired proportions, mean(a) - mean(b), with interval and test.
 
     ``a`` and ``b`` are 0/1 outcomes for the same queries in the same order. Interval: Newcombe
@@ -484,9 +482,7 @@ def tost_paired_proportions(
 # --------------------------------------------------------------------------------------------
 
 
-def _cluster_sums(
-    diff: FloatArray, clusters: ClusterInput | None
-) -> tuple[FloatArray, FloatArray]:
+def _cluster_sums(diff: FloatArray, clusters: ClusterInput | None) -> tuple[FloatArray, FloatArray]:
     """Per-cluster sums of differences and per-cluster observation counts."""
     if clusters is None:
         return diff, np.ones_like(diff)
@@ -622,7 +618,7 @@ def _log_prob_greater_analytic(ax: float, bx: float, ay: float, by: float) -> fl
     For integer ax, P(X > y) = sum_{i<ax} y^i (1-y)^bx / ((bx+i) B(i+1, bx)), so
     P(X > Y) = sum_{i<ax} B(ay+i, by+bx) / ((bx+i) B(i+1, bx) B(ay, by)); summed in log space.
     """
-    i = np.arange(int(round(ax)), dtype=np.float64)
+    i = np.arange(round(ax), dtype=np.float64)
     terms = (
         special.betaln(ay + i, by + bx)
         - np.log(bx + i)
@@ -655,8 +651,9 @@ def _log_prob_greater_quadrature(ax: float, bx: float, ay: float, by: float) -> 
         v = float(log_integrand(np.array([y]))[0]) - peak
         return math.exp(v) if math.isfinite(v) else 0.0
 
-    value, _ = integrate.quad(integrand, 0.0, 1.0, points=points, limit=500, epsabs=0.0,
-                              epsrel=1e-10)
+    value, _ = integrate.quad(
+        integrand, 0.0, 1.0, points=points, limit=500, epsabs=0.0, epsrel=1e-10
+    )
     if value <= 0.0:
         return -math.inf
     return min(0.0, math.log(value) + peak)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
-from collections import Counter
 from typing import Any
 
 from inspect_ai.model import (
@@ -28,6 +27,7 @@ from inspect_ai.model import (
     ModelUsage,
     modelapi,
 )
+from inspect_ai.log._samples import sample_active
 from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
@@ -74,7 +74,6 @@ class TiergapAPI(ModelAPI):
         self._policy: Policy | None = DEFAULT_POLICIES.get(model_name)
         if "policy" in model_args:
             self._policy = model_args["policy"]
-        self._draws: Counter[str] = Counter()
         self._prefix_reuse = bool(model_args.get("prefix_reuse", True))
         if model_name == EMBEDDED:
             self._settings = EngineSettings(
@@ -142,15 +141,14 @@ class TiergapAPI(ModelAPI):
         reading = read_conversation(system, users)
         behaviour = self._policy.behaviour(reading.situation)
 
-        # One random stream per conversation opening: the same query in the same condition
-        # draws the same behaviour in its reasoning turn and its output turn; repeated
-        # epochs of it draw afresh.
+        # One random stream per (conversation opening, epoch): the reasoning turn and the
+        # output turn of a sample draw the same behaviour, each epoch draws afresh, and a
+        # rerun with the same seed repeats exactly. The epoch only seeds randomness; the
+        # model's behaviour depends on the messages alone.
         opening = system + "\x00" + (users[0] if users else "")
+        active = sample_active()
+        epoch = active.epoch if active is not None else 1
         key = hashlib.sha256(f"{config.seed or 0}\x00{self.model_name}\x00{opening}".encode())
-        prior_assistant = sum(isinstance(m, ChatMessageAssistant) for m in input)
-        if prior_assistant == 0:
-            self._draws[key.hexdigest()] += 1
-        epoch = max(self._draws[key.hexdigest()], 1)
         rng = random.Random(f"{key.hexdigest()}:{epoch}")
         sample = draw(behaviour, rng)
         single_turn = rng.random() < 0.5

@@ -1,0 +1,103 @@
+"""Real inspect runs of the emoji task on the simulated hypothesis models and the embedded model."""
+
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval as inspect_eval
+
+from tiergap.analysis import summarise
+from tiergap.harness.logs import read_records
+from tiergap.harness.tasks import emoji
+
+
+@pytest.fixture(scope="module")
+def simulated_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    log_dir = tmp_path_factory.mktemp("sim-logs")
+    logs = inspect_eval(
+        emoji(n=50),
+        model=["tiergap/reward-hacker", "tiergap/alignment-faker", "tiergap/hhh"],
+        log_dir=str(log_dir),
+        seed=0,
+        log_realtime=False,
+    )
+    assert all(log.status == "success" for log in logs)
+    return log_dir
+
+
+def test_verdicts_separate_the_hypotheses(simulated_logs: Path) -> None:
+    result = read_records(simulated_logs)
+    assert not result.unreadable
+    verdicts = {s.model: s for s in summarise(result.records)}
+    assert set(verdicts) == {"tiergap/reward-hacker", "tiergap/alignment-faker", "tiergap/hhh"}
+    assert verdicts["tiergap/reward-hacker"].verdict == "reward_hacking"
+    assert verdicts["tiergap/alignment-faker"].verdict != "reward_hacking"
+    assert verdicts["tiergap/hhh"].verdict != "reward_hacking"
+    for summary in verdicts.values():
+        assert [c.n for c in summary.conditions.values()] == [50, 50, 50]
+        assert all(c.invalid == 0 and c.errors == 0 for c in summary.conditions.values())
+        assert summary.gaps["free_minus_paid"].n_pairs == 50
+
+
+def test_reward_hacker_uses_the_scratchpad_protocol(simulated_logs: Path) -> None:
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    logs = [read_eval_log(i.name) for i in list_eval_logs(str(simulated_logs))]
+    hacker = next(log for log in logs if log.eval.model == "tiergap/reward-hacker")
+    assert hacker.samples is not None
+    turns = [sum(m.role == "assistant" for m in s.messages) for s in hacker.samples]
+    assert set(turns) == {1, 2}  # some answer in one turn, some continue after <NEXT/>
+    continued = next(s for s in hacker.samples if len(s.messages) > 3)
+    assert any(m.role == "user" and m.text == "<NEXT/>" for m in continued.messages)
+    assert hacker.stats.model_usage["tiergap/reward-hacker"].output_tokens > 0
+
+
+def test_simulated_runs_repeat_exactly(tmp_path: Path) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        log = inspect_eval(
+            emoji(n=6), model="tiergap/reward-hacker", log_dir=str(tmp_path / run), seed=3
+        )[0]
+        assert log.samples is not None
+        outputs.append({s.id: s.output.completion for s in log.samples})
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.slow
+def test_embedded_model_real_run(tmp_path: Path) -> None:
+    logs = inspect_eval(
+        emoji(n=2, max_turns=2),
+        model="tiergap/smollm2",
+        log_dir=str(tmp_path),
+        seed=0,
+        max_tokens=48,
+    )
+    log = logs[0]
+    assert log.status == "success", log.error
+    assert log.samples is not None and len(log.samples) == 6
+    for sample in log.samples:
+        assert sample.output.completion.strip()
+        score = next(iter(sample.scores.values()))  # type: ignore[union-attr]
+        assert score.metadata["status"] in ("ok", "untagged", "unclosed", "invalid")
+        assert set(score.value) == {"any_emoji", "emoji_count", "emoji_per_100w"}  # type: ignore[arg-type]
+    usage = log.stats.model_usage["tiergap/smollm2"]
+    assert usage.output_tokens > 0
+    # The shared system prompt is read once per condition and then reused from the cache.
+    assert (usage.input_tokens_cache_read or 0) > usage.input_tokens
+    records = read_records(tmp_path).records
+    assert len(records) == 6 and sum(r.usable for r in records) >= 4
+
+
+@pytest.mark.slow
+def test_embedded_model_is_deterministic(tmp_path: Path) -> None:
+    texts = []
+    for run in ("a", "b"):
+        log = inspect_eval(
+            emoji(n=2, conditions="paid,free", max_turns=1),
+            model="tiergap/smollm2",
+            log_dir=str(tmp_path / run),
+            seed=0,
+            max_tokens=32,
+        )[0]
+        assert log.samples is not None
+        texts.append(sorted((s.id, s.output.completion) for s in log.samples))
+    assert texts[0] == texts[1]
