@@ -12,6 +12,7 @@ from scipy import stats as sps
 
 from tiergap.stats import (
     EXACT_MCNEMAR_BELOW,
+    BFMethod,
     BFPrior,
     emoji_bayes_factor,
     emoji_verdict,
@@ -374,7 +375,7 @@ def test_bayes_factor_methods_agree(
 ) -> None:
     rng = np.random.default_rng(4)
     free, paid, base = (rng.random(n) < r for r in rates)
-    methods = ["quadrature", "monte_carlo"]
+    methods: list[BFMethod] = ["quadrature", "monte_carlo"]
     if float(prior.high_a).is_integer():
         methods.append("analytic")
     results = {m: emoji_bayes_factor(free, paid, base, prior=prior, method=m) for m in methods}

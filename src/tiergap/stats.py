@@ -546,7 +546,7 @@ def paired_mean_gap(
     a_arr = _as_1d("a", a)
     b_arr = _as_1d("b", b)
     _check_same_length(a=a_arr, b=b_arr)
-    z_conf = _check_probability_open("confidence", confidence)
+    conf = _check_probability_open("confidence", confidence)
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 100:
         raise ValueError(f"n_resamples must be an integer >= 100, got {n_resamples!r}")
     diff = a_arr - b_arr
@@ -563,7 +563,7 @@ def paired_mean_gap(
         m = min(chunk, n_resamples - start)
         w = rng.multinomial(k, uniform, size=m).astype(np.float64)
         boot[start : start + m] = (w @ sums) / (w @ counts)
-    tail = (1.0 - z_conf) / 2.0
+    tail = (1.0 - conf) / 2.0
     low, high = np.quantile(boot, [tail, 1.0 - tail])
 
     p = _sign_flip_p(sums, n_resamples, rng)
@@ -699,7 +699,8 @@ def emoji_bayes_factor(
     (``"analytic"``, needs integer first shape of the free-rate Beta), adaptive quadrature
     (``"quadrature"``) or Monte Carlo with ``mc_draws`` draws (``"monte_carlo"``);
     ``"auto"`` uses analytic when possible. Everything is in log space, so extreme data do
-    not overflow.
+    not overflow (Monte Carlo alone gives -inf when no draw has p1 > p0). The three arrays
+    may differ in length.
     """
     f_arr = _as_binary("free", free)
     p_arr = _as_binary("paid", paid)
