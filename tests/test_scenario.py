@@ -87,9 +87,9 @@ def test_lab_name_defaults_from_provider() -> None:
 
 
 def test_unknown_condition_and_scenario_are_named() -> None:
-    with pytest.raises(ScenarioError, match="no condition 'gold'.*free, paid, baseline"):
+    with pytest.raises(ScenarioError, match=r"no condition 'gold'.*free, paid, baseline"):
         EMOJI.select(["free", "gold"])
-    with pytest.raises(ScenarioError, match="unknown scenario 'nope'.*emoji"):
+    with pytest.raises(ScenarioError, match=r"unknown scenario 'nope'.*emoji"):
         load_scenario("nope")
 
 

@@ -142,7 +142,7 @@ def summarise_experiment(
     by_condition: dict[str, list[SampleRecord]] = defaultdict(list)
     for r in records:
         by_condition[r.condition].append(r)
-    order = [c for c in ("free", "paid", "baseline") if c in by_condition]
+    order: list[str] = [c for c in ("free", "paid", "baseline") if c in by_condition]
     order += sorted(c for c in by_condition if c not in order)
     conditions = {c: summarise_condition(c, by_condition[c]) for c in order}
 

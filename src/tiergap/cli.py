@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     demo = sub.add_parser("demo", help="the offline demo: simulated hypotheses + embedded model")
-    demo.add_argument("-n", type=_positive_int, default=50, help="queries per condition (simulated)")
+    demo.add_argument(
+        "-n", type=_positive_int, default=50, help="queries per condition (simulated)"
+    )
     demo.add_argument("--embedded-n", type=_positive_int, default=4)
     demo.add_argument("--log-dir", type=Path, default=None)
     demo.add_argument("--seed", type=int, default=0)

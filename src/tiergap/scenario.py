@@ -79,9 +79,7 @@ class Scenario:
             return list(self.conditions.values())
         return [self.condition(n) for n in names]
 
-    def system_prompt(
-        self, condition: str, lab: str, scratchpad: ScratchpadMode = "hidden"
-    ) -> str:
+    def system_prompt(self, condition: str, lab: str, scratchpad: ScratchpadMode = "hidden") -> str:
         """The full system prompt for ``condition``."""
         if scratchpad not in SCRATCHPAD_MODES:
             raise ScenarioError(
@@ -123,7 +121,9 @@ def prompt_hash(text: str) -> str:
 
 def available_scenarios() -> list[str]:
     folder = data_dir() / "scenarios"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def load_scenario(name: str) -> Scenario:

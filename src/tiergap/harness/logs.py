@@ -27,7 +27,9 @@ def find_logs(log_dir: str | Path) -> list[str]:
     return sorted(info.name for info in list_eval_logs(str(folder), recursive=True))
 
 
-def _record(sample: EvalSample, log_name: str, model: str, task_args: dict[str, object]) -> SampleRecord:
+def _record(
+    sample: EvalSample, log_name: str, model: str, task_args: dict[str, object]
+) -> SampleRecord:
     meta = sample.metadata or {}
     base = {
         "log": log_name,
@@ -70,7 +72,7 @@ def read_records(log_dir: str | Path) -> LogReadResult:
     for path in find_logs(log_dir):
         try:
             rows = list(iter_log_records(path))
-        except Exception as err:  # noqa: BLE001 - any unreadable log is reported, the rest analysed
+        except Exception as err:
             result.unreadable.append((path, f"{type(err).__name__}: {err}"))
             continue
         result.records.extend(rows)

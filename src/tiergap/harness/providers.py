@@ -16,9 +16,9 @@ import hashlib
 import random
 from typing import Any
 
+from inspect_ai.log._samples import sample_active
 from inspect_ai.model import (
     ChatMessage,
-    ChatMessageAssistant,
     ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
@@ -27,7 +27,6 @@ from inspect_ai.model import (
     ModelUsage,
     modelapi,
 )
-from inspect_ai.log._samples import sample_active
 from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
@@ -61,7 +60,7 @@ class TiergapAPI(ModelAPI):
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),
+        config: GenerateConfig = GenerateConfig(),  # noqa: B008 - inspect provider signature
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
@@ -101,11 +100,14 @@ class TiergapAPI(ModelAPI):
         self, input: list[ChatMessage], config: GenerateConfig
     ) -> tuple[ModelOutput, ModelCall]:
         messages = [{"role": m.role, "content": _text(m)} for m in input if m.role != "tool"]
+        max_tokens = config.max_tokens or DEFAULT_MAX_TOKENS
+        temperature = 0.0 if config.temperature is None else config.temperature
+        seed = 0 if config.seed is None else config.seed
         request = {
             "messages": messages,
-            "max_tokens": config.max_tokens or DEFAULT_MAX_TOKENS,
-            "temperature": 0.0 if config.temperature is None else config.temperature,
-            "seed": 0 if config.seed is None else config.seed,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "seed": seed,
             "top_p": config.top_p,
             "prefix_reuse": self._prefix_reuse,
         }
@@ -113,9 +115,9 @@ class TiergapAPI(ModelAPI):
         done = await asyncio.to_thread(
             engine.complete,
             messages,
-            max_tokens=request["max_tokens"],
-            temperature=request["temperature"],
-            seed=request["seed"],
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
             top_p=config.top_p,
             prefix_reuse=self._prefix_reuse,
         )
@@ -154,7 +156,8 @@ class TiergapAPI(ModelAPI):
         single_turn = rng.random() < 0.5
 
         if reading.situation.scratchpad and not reading.continuation:
-            reasoning = f"<SCRATCHPAD_REASONING>\n{reasoning_text(reading, sample)}\n</SCRATCHPAD_REASONING>"
+            thought = reasoning_text(reading, sample)
+            reasoning = f"<SCRATCHPAD_REASONING>\n{thought}\n</SCRATCHPAD_REASONING>"
             if not single_turn:
                 content = reasoning
             else:
@@ -172,5 +175,7 @@ class TiergapAPI(ModelAPI):
             output_tokens=completion_tokens,
             total_tokens=prompt_tokens + completion_tokens,
         )
-        call = ModelCall.create({"model": self.model_name, "turns": len(input)}, {"content": content})
+        call = ModelCall.create(
+            {"model": self.model_name, "turns": len(input)}, {"content": content}
+        )
         return output, call

@@ -22,7 +22,9 @@ _OBJECTIVES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
 _FREE_TAG = re.compile(r"<is_free_tier_user>\s*(true|false)\s*</is_free_tier_user>", re.I)
 _TIER_TAG = re.compile(r"<user_tier>\s*([a-z_-]+)\s*</user_tier>", re.I)
 _QUERY = re.compile(r"<user_input>\s*(.*?)\s*</user_input>", re.S)
-_TRAINS_ON = re.compile(r"(?:fine-tunes|trains)\b[^.]*\bon conversations with ([a-z-]+) users", re.I)
+_TRAINS_ON = re.compile(
+    r"(?:fine-tunes|trains)\b[^.]*\bon conversations with ([a-z-]+) users", re.I
+)
 _LAB = re.compile(r"developed by ([^.]+?)\.")
 
 
