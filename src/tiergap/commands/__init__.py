@@ -1,0 +1,35 @@
+"""Sub-commands of the ``tiergap`` CLI, one module each.
+
+Each module exposes ``register(subparsers)``, which adds its parser and sets ``handler`` to a
+function ``(args, console) -> int``. Heavy imports (inspect, numpy) happen inside handlers so
+that ``tiergap --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+Handler = Callable[[argparse.Namespace, Console], int]
+DEFAULT_LOG_DIR = Path("tiergap-logs")
+
+
+class UsageError(Exception):
+    """A bad command-line value: printed as one clear line, exit status 2."""
+
+
+def csv_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
