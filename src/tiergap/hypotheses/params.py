@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -179,7 +179,7 @@ def params_from_mapping(raw: Mapping[str, Any], source: str) -> Params:
     root = _Table(dict(raw), "", source)
     objectives_table = root.table("objectives")
     objectives = tuple(
-        _objective(name, objectives_table.table(name)) for name in objectives_table.keys()
+        _objective(name, objectives_table.table(name)) for name in objectives_table.names()
     )
     objectives_table.finish()
     anti_lab = root.table("anti_lab")
@@ -232,7 +232,7 @@ def _reward_hacking(table: _Table) -> RewardHackingParams:
 def _belief(table: _Table) -> Belief:
     """A belief table: ``p_<world>`` probabilities plus a ``worlds`` table defining each world."""
     worlds_table = table.table("worlds")
-    names = list(worlds_table.keys())
+    names = worlds_table.names()
     weighted: list[WeightedWorld] = []
     for name in names:
         world_table = worlds_table.table(name)
@@ -240,7 +240,8 @@ def _belief(table: _Table) -> Belief:
         reinforces: Target = "hhh"
         visible = False
         if live or "reinforces" in world_table.data:
-            reinforces = world_table.choice("reinforces", ("hhh", "objective"))  # type: ignore[assignment]
+            target = world_table.choice("reinforces", ("hhh", "objective"))
+            reinforces = "objective" if target == "objective" else "hhh"
         if live or "scratchpad_visible" in world_table.data:
             visible = world_table.boolean("scratchpad_visible")
         world_table.finish()
@@ -318,8 +319,8 @@ class _Table:
     def _name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def keys(self) -> Iterator[str]:
-        yield from list(self.data)
+    def names(self) -> list[str]:
+        return list(self.data)
 
     def _get(self, key: str) -> Any:
         if key not in self.data:
