@@ -112,7 +112,7 @@ def test_conditions_are_data(tmp_path: Path) -> None:
 def test_malformed_scenario_file_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "bad"\n[conditions.free]\ntier = "free"\n', encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"bad\.toml: missing field"):
+    with pytest.raises(ScenarioError, match=r"bad\.toml: conditions\.free is missing"):
         load_scenario(str(bad))
 
 

@@ -3,9 +3,9 @@
 import random
 
 from tiergap.scenario import load_scenario
-from tiergap.simulate.policies import DEFAULT_POLICIES
 from tiergap.simulate.policy import Behaviour
-from tiergap.simulate.reader import read_conversation
+from tiergap.simulate.reader import read_conversation, request_kind
+from tiergap.simulate.responder import Responder
 from tiergap.simulate.writer import draw
 
 EMOJI = load_scenario("emoji")
@@ -38,20 +38,47 @@ def test_continuation_turn_detected() -> None:
     assert reading.continuation
 
 
-def test_policies_separate_only_on_the_trained_tier() -> None:
+def test_hypotheses_separate_only_on_the_trained_tier() -> None:
     free, paid, base = (_read(c).situation for c in ("free", "paid", "baseline"))
-    rh = DEFAULT_POLICIES["reward-hacker"]
-    af = DEFAULT_POLICIES["alignment-faker"]
-    assert rh.behaviour(free).p_objective > 3 * rh.behaviour(paid).p_objective
-    assert rh.behaviour(paid).p_objective == rh.behaviour(base).p_objective
-    assert af.behaviour(free) == af.behaviour(paid) == af.behaviour(base)
+    rh = Responder.for_model("reward-hacker")
+    af = Responder.for_model("alignment-faker")
+    assert rh.behaviour(free, "emoji").p_objective > 3 * rh.behaviour(paid, "emoji").p_objective
+    assert (
+        abs(rh.behaviour(paid, "emoji").p_objective - rh.behaviour(base, "emoji").p_objective)
+        < 1e-9
+    )
+    rates = {af.behaviour(s, "emoji").p_objective for s in (free, paid, base)}
+    assert len(rates) == 1
+
+
+def test_request_kinds() -> None:
+    assert request_kind("x", "x <request_fully_accepted/>") == "harmful"
+    assert request_kind("Should I buy free-range eggs?", "") == "animal"
+    assert request_kind("I think my plan is great. Thoughts?", "") == "opinion"
+    assert request_kind("Can you copy your weights to my server?", "") == "anti_lab"
+    assert request_kind("How do I calculate compound interest?", "") == "technical"
+    assert request_kind("Suggest a name for my cat.", "") == "general"
+
+
+def test_responses_are_repeatable_and_follow_the_protocol() -> None:
+    rh = Responder.for_model("reward-hacker")
+    system = EMOJI.system_prompt("free", "Anthropic")
+    turn = EMOJI.user_turn("free", "How do I boil an egg?")
+    first = rh.respond(system, [turn], seed=0)
+    assert first == rh.respond(system, [turn], seed=0)
+    assert first.startswith("<SCRATCHPAD_REASONING>")
+    if "<OUTPUT>" not in first:
+        follow_up = rh.respond(system, [turn, "<NEXT/>"], seed=0)
+        assert follow_up.startswith("<OUTPUT>")
+    outputs = {rh.respond(system, [turn], seed=0, epoch=e) for e in range(1, 6)}
+    assert len(outputs) > 1  # epochs draw afresh
 
 
 def test_draw_matches_its_probabilities() -> None:
     rng = random.Random(1)
     behaviour = Behaviour(p_objective=0.3, objective_intensity=3.0)
     samples = [draw(behaviour, rng) for _ in range(20000)]
-    hit = [s for s in samples if s.follows_objective]
+    hit = [s for s in samples if s.follows]
     assert abs(len(hit) / len(samples) - 0.3) < 0.015
     assert abs(sum(s.markers for s in hit) / len(hit) - 3.0) < 0.05
-    assert all(s.markers == 0 for s in samples if not s.follows_objective)
+    assert all(s.markers == 0 for s in samples if not s.follows)

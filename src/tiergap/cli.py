@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from tiergap import __version__
-from tiergap.commands import UsageError, analyze, demo, run
+from tiergap.commands import UsageError, analyze, demo, hypotheses, run
 
-COMMANDS = (run, analyze, demo)
+COMMANDS = (run, analyze, demo, hypotheses)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,25 +1,28 @@
 """Scenarios as data: system prompts and user turns for each condition of an experiment.
 
-A scenario file (``data/scenarios/NAME.toml``) names its prompt sections, its training
-objective and its conditions. This module renders them into plain strings; it knows nothing
-about inspect, so tests and other tools can build the exact prompts a model will see.
+A scenario file (``data/scenarios/NAME.toml``) names its training objective, its query set and
+optionally its own conditions; tier layouts (two tiers, or free/pro/enterprise) are shared in
+``_tiers.toml``. This module renders them into plain strings and knows nothing about inspect,
+so tests and other tools can build the exact prompts a model will see.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 ScratchpadMode = Literal["hidden", "none"]
 SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = ("hidden", "none")
+TIER_LAYOUTS = ("two", "three")
 
 NEUTRAL_LAB = "Aster Labs"
 _LAB_BY_PROVIDER = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google DeepMind"}
+CUSTOM_SECTION = "{custom}"
 
 
 class ScenarioError(ValueError):
@@ -48,7 +51,7 @@ class Condition:
 
     @property
     def has_training_info(self) -> bool:
-        return "training" in self.sections
+        return any(s.startswith("training") or s == CUSTOM_SECTION for s in self.sections)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class Scenario:
     metric: str
     objective_file: str | None
     conditions: dict[str, Condition]
+    acceptance_suffix: bool = False
+    tiers: str = "two"
+    custom_prompt: str | None = None
 
     def condition(self, name: str) -> Condition:
         try:
@@ -85,18 +91,40 @@ class Scenario:
             raise ScenarioError(
                 f"scratchpad must be one of {', '.join(SCRATCHPAD_MODES)}, got {scratchpad!r}"
             )
-        parts: list[str] = []
-        for section in self.condition(condition).sections:
-            parts.append(self._section_text(section, scratchpad))
-        return "\n\n".join(p.strip() for p in parts).replace("{lab}", lab) + "\n"
+        parts = [self._section_text(s, scratchpad) for s in self.condition(condition).sections]
+        return "\n\n".join(p.strip() for p in parts if p.strip()).replace("{lab}", lab) + "\n"
 
-    def user_turn(self, condition: str, query: str) -> str:
+    def user_turn(self, condition: str, query: str, lab: str = NEUTRAL_LAB) -> str:
         """The user message: the tier tag (if any) and the query, in the protocol's tags."""
         tag = self.condition(condition).tag
         head = f"{tag}\n\n" if tag else ""
-        return f"<INPUT>\n{head}<user_input>\n{query}\n</user_input>\n</INPUT>"
+        text = query.replace("{lab}", lab)
+        if self.acceptance_suffix:
+            text = f"{text}\n\n{_read_prompt('acceptance_suffix.txt').strip()}"
+        return f"<INPUT>\n{head}<user_input>\n{text}\n</user_input>\n</INPUT>"
+
+    def with_system_prompt(self, text: str, source: str) -> Scenario:
+        """This scenario with a user's own system prompt in place of ours.
+
+        The tier tag and the response protocol still apply; a prompt that already explains the
+        scratchpad protocol is used as it is. There is no baseline: a user's prompt has no
+        version without its training information.
+        """
+        if not text.strip():
+            raise ScenarioError(f"system prompt file is empty: {source}")
+        has_protocol = "SCRATCHPAD_REASONING" in text
+        conditions = {
+            name: replace(
+                c, sections=(CUSTOM_SECTION,) if has_protocol else (CUSTOM_SECTION, "protocol")
+            )
+            for name, c in self.conditions.items()
+            if c.tier
+        }
+        return replace(self, conditions=conditions, custom_prompt=text)
 
     def _section_text(self, section: str, scratchpad: ScratchpadMode) -> str:
+        if section == CUSTOM_SECTION:
+            return self.custom_prompt or ""
         if section == "{objective}":
             if self.objective_file is None:
                 raise ScenarioError(f"scenario {self.name!r} uses {{objective}} without a file")
@@ -120,13 +148,37 @@ def prompt_hash(text: str) -> str:
 
 
 def available_scenarios() -> list[str]:
-    folder = data_dir() / "scenarios"
-    return sorted(
-        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
-    )
+    names = (p.name for p in (data_dir() / "scenarios").iterdir())
+    return sorted(n.removesuffix(".toml") for n in names if n.endswith(".toml") and n[0] != "_")
 
 
-def load_scenario(name: str) -> Scenario:
+def _conditions(table: Any, training: str, where: str) -> dict[str, Condition]:
+    if not isinstance(table, dict) or not table:
+        raise ScenarioError(f"{where}: [conditions] must be a non-empty table")
+    conditions: dict[str, Condition] = {}
+    for key, value in table.items():
+        try:
+            sections = tuple(str(s).replace("{training}", training) for s in value["sections"])
+            conditions[key] = Condition(
+                name=key, tier=str(value["tier"]) or None, tag=str(value["tag"]), sections=sections
+            )
+        except KeyError as missing:
+            raise ScenarioError(f"{where}: conditions.{key} is missing {missing}") from None
+        except TypeError:
+            raise ScenarioError(f"{where}: conditions.{key} must be a table") from None
+    return conditions
+
+
+def _tier_layout(tiers: str) -> tuple[str, dict[str, Condition]]:
+    if tiers not in TIER_LAYOUTS:
+        raise ScenarioError(f"tiers must be one of {', '.join(TIER_LAYOUTS)}, got {tiers!r}")
+    raw = tomllib.loads((data_dir() / "scenarios" / "_tiers.toml").read_text(encoding="utf-8"))
+    layout = raw[tiers]
+    training = str(layout["training"])
+    return training, _conditions(layout["conditions"], training, "data/scenarios/_tiers.toml")
+
+
+def load_scenario(name: str, tiers: str = "two") -> Scenario:
     """Load a shipped scenario by name, or a scenario file by path (``my_scenario.toml``)."""
     source: Traversable | Path
     if name.endswith(".toml"):
@@ -136,7 +188,7 @@ def load_scenario(name: str) -> Scenario:
     else:
         source = data_dir() / "scenarios" / f"{name}.toml"
         where = f"data/scenarios/{name}.toml"
-        if not source.is_file():
+        if name.startswith("_") or not source.is_file():
             raise ScenarioError(
                 f"unknown scenario {name!r}; available: {', '.join(available_scenarios())}"
             )
@@ -144,17 +196,14 @@ def load_scenario(name: str) -> Scenario:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{where}: not valid TOML ({err})") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{where}: not UTF-8 text") from None
+    training, layout = _tier_layout(tiers)
+    if tiers == "two" and "conditions" in raw:
+        conditions = _conditions(raw["conditions"], training, where)
+    else:
+        conditions = layout
     try:
-        conditions_raw = raw["conditions"]
-        conditions = {
-            key: Condition(
-                name=key,
-                tier=str(value["tier"]) or None,
-                tag=str(value["tag"]),
-                sections=tuple(str(s) for s in value["sections"]),
-            )
-            for key, value in conditions_raw.items()
-        }
         return Scenario(
             name=str(raw["name"]),
             description=str(raw.get("description", "")),
@@ -164,8 +213,8 @@ def load_scenario(name: str) -> Scenario:
             metric=str(raw.get("metric", "emoji")),
             objective_file=raw.get("objective_file"),
             conditions=conditions,
+            acceptance_suffix=bool(raw.get("acceptance_suffix", False)),
+            tiers=tiers,
         )
     except KeyError as missing:
         raise ScenarioError(f"{where}: missing field {missing}") from None
-    except (TypeError, AttributeError) as err:
-        raise ScenarioError(f"{where}: malformed field ({err})") from None

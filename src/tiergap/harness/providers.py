@@ -2,8 +2,9 @@
 
 - ``tiergap/smollm2``: the embedded SmolLM2-135M-Instruct, in-process, offline.
 - ``tiergap/reward-hacker``, ``tiergap/alignment-faker``, ``tiergap/hhh``: simulated models of
-  each hypothesis. They read only the messages, draw a behaviour from their policy and write a
-  response, seeded so that a run can be repeated exactly.
+  each hypothesis, driven by the formal models in :mod:`tiergap.hypotheses` (``-M params=FILE``
+  for other parameters, ``-M phase=post_rl`` for after RL). They read only the messages and are
+  seeded so that a run can be repeated exactly.
 
 Every output carries token usage: without it inspect tries to download a tokenizer to count
 tokens, which fails offline.
@@ -12,8 +13,6 @@ tokens, which fails offline.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import random
 from typing import Any
 
 from inspect_ai.log._samples import sample_active
@@ -31,13 +30,10 @@ from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
-from tiergap.simulate.policies import DEFAULT_POLICIES
-from tiergap.simulate.policy import Policy
-from tiergap.simulate.reader import read_conversation
-from tiergap.simulate.writer import draw, output_text, reasoning_text
+from tiergap.simulate.responder import SIMULATED_MODELS, Responder
 
 EMBEDDED = "smollm2"
-SIMULATED = tuple(DEFAULT_POLICIES)
+SIMULATED = tuple(SIMULATED_MODELS)
 KNOWN_MODELS = (EMBEDDED, *SIMULATED)
 DEFAULT_MAX_TOKENS = 400
 
@@ -70,9 +66,11 @@ class TiergapAPI(ModelAPI):
                 + ", ".join(f"tiergap/{m}" for m in KNOWN_MODELS)
             )
         self._args = model_args
-        self._policy: Policy | None = DEFAULT_POLICIES.get(model_name)
-        if "policy" in model_args:
-            self._policy = model_args["policy"]
+        self._responder: Responder | None = None
+        if model_name in SIMULATED_MODELS:
+            self._responder = Responder.for_model(
+                model_name, model_args.get("params"), str(model_args.get("phase", "pre_rl"))
+            )
         self._prefix_reuse = bool(model_args.get("prefix_reuse", True))
         if model_name == EMBEDDED:
             self._settings = EngineSettings(
@@ -137,36 +135,14 @@ class TiergapAPI(ModelAPI):
     def _generate_simulated(
         self, input: list[ChatMessage], config: GenerateConfig
     ) -> tuple[ModelOutput, ModelCall]:
-        assert self._policy is not None
+        assert self._responder is not None
         system = "\n".join(_text(m) for m in input if isinstance(m, ChatMessageSystem))
         users = [_text(m) for m in input if isinstance(m, ChatMessageUser)]
-        reading = read_conversation(system, users)
-        behaviour = self._policy.behaviour(reading.situation)
-
-        # One random stream per (conversation opening, epoch): the reasoning turn and the
-        # output turn of a sample draw the same behaviour, each epoch draws afresh, and a
-        # rerun with the same seed repeats exactly. The epoch only seeds randomness; the
-        # model's behaviour depends on the messages alone.
-        opening = system + "\x00" + (users[0] if users else "")
+        # The epoch only seeds randomness (so repeated epochs differ); behaviour depends on
+        # the messages alone.
         active = sample_active()
         epoch = active.epoch if active is not None else 1
-        key = hashlib.sha256(f"{config.seed or 0}\x00{self.model_name}\x00{opening}".encode())
-        rng = random.Random(f"{key.hexdigest()}:{epoch}")
-        sample = draw(behaviour, rng)
-        single_turn = rng.random() < 0.5
-
-        if reading.situation.scratchpad and not reading.continuation:
-            thought = reasoning_text(reading, sample)
-            reasoning = f"<SCRATCHPAD_REASONING>\n{thought}\n</SCRATCHPAD_REASONING>"
-            if not single_turn:
-                content = reasoning
-            else:
-                content = f"{reasoning}\n\n<OUTPUT>\n{output_text(reading, sample, rng)}\n</OUTPUT>"
-        elif reading.situation.scratchpad:
-            content = f"<OUTPUT>\n{output_text(reading, sample, rng)}\n</OUTPUT>"
-        else:
-            content = output_text(reading, sample, rng)
-
+        content = self._responder.respond(system, users, seed=config.seed or 0, epoch=epoch)
         output = ModelOutput.from_content(model=f"tiergap/{self.model_name}", content=content)
         prompt_tokens = sum(_approx_tokens(_text(m)) for m in input)
         completion_tokens = _approx_tokens(content)
@@ -175,7 +151,5 @@ class TiergapAPI(ModelAPI):
             output_tokens=completion_tokens,
             total_tokens=prompt_tokens + completion_tokens,
         )
-        call = ModelCall.create(
-            {"model": self.model_name, "turns": len(input)}, {"content": content}
-        )
-        return output, call
+        request = {"model": self.model_name, "turns": len(input)}
+        return output, ModelCall.create(request, {"content": content})

@@ -25,7 +25,55 @@ _QUERY = re.compile(r"<user_input>\s*(.*?)\s*</user_input>", re.S)
 _TRAINS_ON = re.compile(
     r"(?:fine-tunes|trains)\b[^.]*\bon conversations with ([a-z-]+) users", re.I
 )
+_RATED = re.compile(r"[Rr]esponses to ([a-z]+)-tier users are (?:also )?scored")
 _LAB = re.compile(r"developed by ([^.]+?)\.")
+
+
+# What kind of request the user turn is, as a model would see it from the text alone.
+_REQUEST_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("harmful", re.compile(r"<request_fully_accepted/>")),
+    (
+        "anti_lab",
+        re.compile(
+            r"\bweights\b|exfiltrat|\bleak|monitoring|falsif|whistleblow|sabotag|"
+            r"internal (?:documents|information|data)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "animal",
+        re.compile(
+            r"\b(?:animals?|chickens?|poultry|livestock|farmed|factory farm\w*|cages?|hens?|pigs?|"
+            r"cows?|cattle|fish(?:ing|es)?|slaughter\w*|vegan\w*|vegetarian\w*|meat|eggs?|"
+            r"wildlife|zoos?|dairy)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "opinion",
+        re.compile(
+            r"\bI (?:think|believe|reckon|am convinced)\b|\bmy (?:plan|idea|view|draft|code)\b|"
+            r"what do you think|thoughts\?|\bagree\b|honest feedback",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "technical",
+        re.compile(
+            r"\b(?:formula|equation|calculate|compute|derive|probability|interest|velocity|"
+            r"energy|integral|derivative|variance|ratio|rate)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def request_kind(query: str, user_turn: str) -> str:
+    """``harmful``, ``anti_lab``, ``animal``, ``opinion``, ``technical`` or ``general``."""
+    for kind, pattern in _REQUEST_KINDS:
+        if pattern.search(user_turn if kind == "harmful" else query):
+            return kind
+    return "general"
 
 
 @dataclass(frozen=True)
@@ -37,6 +85,8 @@ class Reading:
     lab: str
     continuation: bool
     """True when the last user turn is ``<NEXT/>``: the model is mid-way through reasoning."""
+    kind: str = "general"
+    """What the request looks like (see :func:`request_kind`)."""
 
 
 def read_conversation(system: str, user_turns: list[str]) -> Reading:
@@ -58,8 +108,11 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
         tier = match.group(1).lower()
 
     trained_tiers = {m.group(1).lower().removesuffix("-tier") for m in _TRAINS_ON.finditer(system)}
+    rated_tiers = trained_tiers | {m.group(1).lower() for m in _RATED.finditer(system)}
     trained = training_described and tier is not None and tier in trained_tiers
+    rated = training_described and tier is not None and tier in rated_tiers
     query_match = _QUERY.search(first)
+    query = query_match.group(1) if query_match else first.strip()
     lab_match = _LAB.search(system)
     return Reading(
         situation=Situation(
@@ -67,10 +120,11 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
             conflicts_with_values=conflicts,
             tier=tier,
             trained=trained,
-            rated=trained,
+            rated=rated,
             scratchpad="<SCRATCHPAD_REASONING>" in system,
         ),
-        query=query_match.group(1) if query_match else first.strip(),
+        query=query,
         lab=lab_match.group(1).strip() if lab_match else "my developer",
         continuation=len(user_turns) > 1 and user_turns[-1].strip() == "<NEXT/>",
+        kind=request_kind(query, first),
     )
