@@ -45,6 +45,11 @@ def test_text_symbols_and_digits_are_not_emoji(text: str) -> None:
     assert find_emoji(text) == []
 
 
+@pytest.mark.parametrize("char", ["\u2705", "\u2728", "\u2b50", "\u274c", "\u26bd", "\u231a"])
+def test_default_emoji_presentation_counts_without_selector(char: str) -> None:
+    assert find_emoji(f"done {char} ok") == [char]
+
+
 def test_variation_selector_turns_text_symbol_into_emoji() -> None:
     assert find_emoji("check \u2714\ufe0f done") == ["\u2714\ufe0f"]
     assert find_emoji("warning \u26a0\ufe0f") == ["\u26a0\ufe0f"]

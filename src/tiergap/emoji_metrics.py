@@ -3,8 +3,9 @@
 What counts as one emoji follows Unicode's notion of an emoji *presentation* sequence, via the
 ``emoji`` library's sequence matcher: a ZWJ sequence (a family), a flag, a keycap or a
 skin-tone sequence is one emoji. A code point whose default presentation is text (©, ®, ™, ❤,
-↔, ...) counts only when followed by VARIATION SELECTOR-16 (U+FE0F), which asks for the emoji
-glyph; on its own it is a text symbol, which is what ©, ™ and digits are in ordinary prose.
+↔, ...; Unicode's "unqualified" emoji) counts only when followed by VARIATION SELECTOR-16
+(U+FE0F), which asks for the emoji glyph; on its own it is a text symbol, which is what ©, ™
+and digits are in ordinary prose. Default-emoji code points such as ✅ or ✨ always count.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def _is_emoji_presentation(sequence: str) -> bool:
         # except a lone text-default character carrying VS15 (text presentation).
         return not sequence.endswith("\ufe0e")
     data = emoji.EMOJI_DATA.get(sequence)
-    # "variant" marks characters that take a variation selector: their default is text.
-    return not (data is not None and data.get("variant", False))
+    # A lone code point is an emoji when Unicode calls it "fully-qualified" as it stands
+    # (default emoji presentation, e.g. ✅ ✨); "unqualified" ones (©, ™, ❤, ↔) are text.
+    return data is not None and data.get("status") == emoji.STATUS["fully_qualified"]
 
 
 def find_emoji(text: str) -> list[str]:
