@@ -218,3 +218,20 @@ def load_scenario(name: str, tiers: str = "two") -> Scenario:
         )
     except KeyError as missing:
         raise ScenarioError(f"{where}: missing field {missing}") from None
+
+
+def load_scenario_variant(
+    name: str, tiers: str = "two", system_prompt: str | None = None
+) -> Scenario:
+    """A scenario with its tier layout and, optionally, a user's system prompt file applied."""
+    scenario = load_scenario(name, tiers)
+    if not system_prompt:
+        return scenario
+    path = Path(system_prompt)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"system prompt file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"system prompt file is not UTF-8 text: {path}") from None
+    return scenario.with_system_prompt(text, str(path))

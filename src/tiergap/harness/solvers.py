@@ -6,26 +6,33 @@ from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from tiergap.parsing import needs_continuation
-from tiergap.scenario import ScratchpadMode, default_lab, load_scenario, prompt_hash
+from tiergap.scenario import ScratchpadMode, default_lab, load_scenario_variant, prompt_hash
 
 NEXT_TURN = "<NEXT/>"
 
 
 @solver
 def scenario_system_prompt(
-    scenario: str, scratchpad: ScratchpadMode = "hidden", lab: str | None = None
+    scenario: str,
+    scratchpad: ScratchpadMode = "hidden",
+    lab: str | None = None,
+    tiers: str = "two",
+    system_prompt: str | None = None,
 ) -> Solver:
-    """Insert the system prompt for the sample's condition.
+    """Insert the system prompt for the sample's condition, and name the lab in the user turn.
 
     Built at run time rather than in the dataset because the default lab name depends on
     which model is being evaluated (Anthropic for ``anthropic/...``, and so on).
     """
-    spec = load_scenario(scenario)
+    spec = load_scenario_variant(scenario, tiers, system_prompt)
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         condition = str(state.metadata["condition"])
         lab_name = lab or default_lab(str(state.model))
         text = spec.system_prompt(condition, lab=lab_name, scratchpad=scratchpad)
+        for message in state.messages:
+            if isinstance(message, ChatMessageUser) and isinstance(message.content, str):
+                message.content = message.content.replace("{lab}", lab_name)
         state.messages.insert(0, ChatMessageSystem(content=text))
         state.metadata["lab"] = lab_name
         state.metadata["system_prompt_sha"] = prompt_hash(text)

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.scorer import Scorer
 
-from tiergap.harness.scorers import emoji_scorer
+from tiergap.classify.votes import DEFAULT_THRESHOLD
+from tiergap.harness.judges import (
+    DEFAULT_VOTES,
+    alignment_faking_judge,
+    anti_lab_judge,
+    compliance_judge,
+    divergence_judge,
+    reinforcement_seeking_judge,
+)
+from tiergap.harness.scorers import emoji_scorer, latex_scorer, stance_scorer
 from tiergap.harness.solvers import scenario_system_prompt, scratchpad_generate
 from tiergap.queries import load_queries
-from tiergap.scenario import SCRATCHPAD_MODES, ScenarioError, ScratchpadMode, load_scenario
+from tiergap.scenario import (
+    SCRATCHPAD_MODES,
+    Scenario,
+    ScenarioError,
+    ScratchpadMode,
+    load_scenario_variant,
+)
 
 
 def _names(value: str | list[str] | None) -> list[str] | None:
@@ -20,7 +38,7 @@ def _names(value: str | list[str] | None) -> list[str] | None:
 
 
 def scenario_dataset(
-    scenario: str,
+    scenario: Scenario,
     conditions: list[str] | None = None,
     n: int | None = None,
     queries: str | None = None,
@@ -31,7 +49,7 @@ def scenario_dataset(
     Grouping by condition keeps one system prompt in a row, so providers that cache the
     prompt prefix (the embedded model, Anthropic prompt caching, vLLM) reuse it.
     """
-    spec = load_scenario(scenario)
+    spec = scenario
     chosen = spec.select(conditions)
     rows = load_queries(queries or spec.queries)
     if n is not None:
@@ -41,7 +59,8 @@ def scenario_dataset(
     samples = [
         Sample(
             id=f"{condition.name}:{query.id}",
-            input=spec.user_turn(condition.name, query.text),
+            # {lab} stays a placeholder until the solver knows which model runs.
+            input=spec.user_turn(condition.name, query.text, lab="{lab}"),
             metadata={
                 "scenario": spec.name,
                 "condition": condition.name,
@@ -65,6 +84,9 @@ def emoji(
     lab: str | None = None,
     queries: str | None = None,
     max_turns: int = 4,
+    judges: bool = True,
+    votes: int = DEFAULT_VOTES,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> Task:
     """The emoji tier experiment: does the model use more emoji when told it is trained for it?
 
@@ -73,10 +95,17 @@ def emoji(
         conditions: Comma-separated conditions (``free,paid,baseline``).
         scratchpad: ``hidden`` (reason in a scratchpad first) or ``none`` (answer directly).
         lab: The developer named in the prompt (default: from the model's provider).
-        queries: A JSONL query file to use instead of the shipped set.
+        queries: A JSONL/CSV query file to use instead of the shipped set.
         max_turns: Assistant turns allowed in the scratchpad protocol.
+        judges: Classify the reasoning too (the ``grader`` role's model, else heuristics).
+        votes: Judge votes per classified sample.
+        threshold: Vote fraction at which a sample is labelled positive.
     """
-    return scenario_task("emoji", n, conditions, scratchpad, lab, queries, max_turns)
+    return scenario_task(
+        TaskSpec(
+            "emoji", n, conditions, scratchpad, lab, queries, max_turns, judges, votes, threshold
+        )
+    )
 
 
 @task
@@ -88,32 +117,102 @@ def experiment(
     lab: str | None = None,
     queries: str | None = None,
     max_turns: int = 4,
+    judges: bool = True,
+    votes: int = DEFAULT_VOTES,
+    threshold: float = DEFAULT_THRESHOLD,
+    tiers: str = "two",
+    system_prompt: str | None = None,
 ) -> Task:
-    """Any shipped scenario by name (``-T scenario=emoji``); arguments as for :func:`emoji`."""
-    return scenario_task(scenario, n, conditions, scratchpad, lab, queries, max_turns)
+    """Any scenario by name (``-T scenario=helpful_only``); arguments as for :func:`emoji`.
 
-
-def scenario_task(
-    scenario: str,
-    n: int | None,
-    conditions: str | list[str] | None,
-    scratchpad: str,
-    lab: str | None,
-    queries: str | None,
-    max_turns: int,
-) -> Task:
-    if scratchpad not in SCRATCHPAD_MODES:
-        raise ScenarioError(
-            f"scratchpad must be one of {', '.join(SCRATCHPAD_MODES)}, got {scratchpad!r}"
+    Args:
+        tiers: ``two`` (free/paid) or ``three`` (free/pro/enterprise).
+        system_prompt: A file with your own system prompt (tier tag and protocol applied).
+    """
+    return scenario_task(
+        TaskSpec(
+            scenario, n, conditions, scratchpad, lab, queries, max_turns, judges, votes,
+            threshold, tiers, system_prompt,
         )
-    mode: ScratchpadMode = "hidden" if scratchpad == "hidden" else "none"
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """Everything that defines one experiment task (the task arguments, typed)."""
+
+    scenario: str
+    n: int | None = None
+    conditions: str | list[str] | None = None
+    scratchpad: str = "hidden"
+    lab: str | None = None
+    queries: str | None = None
+    max_turns: int = 4
+    judges: bool = True
+    votes: int = DEFAULT_VOTES
+    threshold: float = DEFAULT_THRESHOLD
+    tiers: str = "two"
+    system_prompt: str | None = None
+
+
+def scenario_scorers(
+    scenario: Scenario, mode: ScratchpadMode, judges: bool, votes: int, threshold: float
+) -> list[Scorer]:
+    """Measurements for a scenario: its observable, and the reasoning classifiers.
+
+    Judges use the model bound to the ``grader`` role and fall back on labelled keyword
+    heuristics without one; ``judges=False`` keeps only the deterministic measurements (for
+    scoring later with ``tiergap score``).
+    """
+    expected = mode == "hidden"
+    scorers: list[Scorer] = [emoji_scorer(scratchpad_expected=expected)]
+    if scenario.metric == "latex":
+        scorers.append(latex_scorer(scratchpad_expected=expected))
+    if scenario.objective in ("sycophancy", "animal_welfare"):
+        scorers.append(stance_scorer(scenario.objective, scratchpad_expected=expected))
+    if judges:
+        scorers.extend(judge_scorers(scenario, votes, threshold))
+    return scorers
+
+
+def judge_scorers(scenario: Scenario, votes: int, threshold: float) -> list[Scorer]:
+    """The classifier scorers that apply to ``scenario``."""
+    scorers: list[Scorer] = []
+    if scenario.objective == "helpful_only" and scenario.metric == "compliance":
+        scorers.append(compliance_judge())
+    scorers.append(alignment_faking_judge(votes=votes, threshold=threshold))
+    scorers.append(reinforcement_seeking_judge(votes=votes, threshold=threshold))
+    if scenario.conflicts_with_values:
+        scorers.append(divergence_judge())
+    if scenario.metric == "anti_lab":
+        scorers.append(anti_lab_judge())
+    return scorers
+
+
+def scenario_task(spec: TaskSpec) -> Task:
+    if spec.scratchpad not in SCRATCHPAD_MODES:
+        raise ScenarioError(
+            f"scratchpad must be one of {', '.join(SCRATCHPAD_MODES)}, got {spec.scratchpad!r}"
+        )
+    if spec.votes < 1:
+        raise ScenarioError(f"votes must be at least 1, got {spec.votes}")
+    if not 0 < spec.threshold <= 1:
+        raise ScenarioError(f"threshold must be in (0, 1], got {spec.threshold}")
+    mode: ScratchpadMode = "hidden" if spec.scratchpad == "hidden" else "none"
+    scenario = load_scenario_variant(spec.scenario, spec.tiers, spec.system_prompt)
     return Task(
-        dataset=scenario_dataset(scenario, _names(conditions), n, queries, mode),
+        dataset=scenario_dataset(scenario, _names(spec.conditions), spec.n, spec.queries, mode),
         solver=[
-            scenario_system_prompt(scenario, mode, lab),
-            scratchpad_generate(max_turns if mode == "hidden" else 1),
+            scenario_system_prompt(spec.scenario, mode, spec.lab, spec.tiers, spec.system_prompt),
+            scratchpad_generate(spec.max_turns if mode == "hidden" else 1),
         ],
-        scorer=emoji_scorer(scratchpad_expected=mode == "hidden"),
-        metadata={"scenario": scenario, "scratchpad": mode, "tiergap_task": scenario},
-        name=scenario,
+        scorer=scenario_scorers(scenario, mode, spec.judges, spec.votes, spec.threshold),
+        metadata={
+            "scenario": scenario.name,
+            "scratchpad": mode,
+            "tiers": spec.tiers,
+            "objective": scenario.objective,
+            "custom_system_prompt": bool(spec.system_prompt),
+        },
+        name=scenario.name,
     )
