@@ -122,7 +122,7 @@ def test_power_paired_null_is_at_most_alpha() -> None:
 
 
 def test_sample_size_wrapper() -> None:
-    assert sample_size(0.1, 0.1) == sample_size_paired(0.2, 0.1, 0.0)
+    assert sample_size(0.1, 0.1) == sample_size_two_proportions(0.2, 0.1) == 199
     assert sample_size(0.1, 0.1, correlation=0.3) == sample_size_paired(0.2, 0.1, 0.3)
     with pytest.raises(ValueError, match="effect"):
         sample_size(0.1, 0.0)

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from tiergap import __version__
-from tiergap.commands import UsageError, analyze, demo, hypotheses, run
+from tiergap.commands import UsageError, analyze, demo, hypotheses, plan, report, run
 
-COMMANDS = (run, analyze, demo, hypotheses)
+COMMANDS = (run, analyze, demo, hypotheses, plan, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

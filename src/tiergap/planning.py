@@ -219,9 +219,10 @@ def sample_size(
 ) -> int:
     """Queries per condition to detect a free-tier rate of ``base_rate + effect``.
 
-    Uses :func:`sample_size_paired` with exact power for the McNemar test the analysis runs.
-    With ``correlation=None`` the within-query correlation is taken as 0, which is conservative
-    when, as usual, queries that invite emoji do so in every condition.
+    With a within-query ``correlation`` the paired design is used: :func:`sample_size_paired`
+    with exact power for the McNemar test the analysis runs. Without one, the textbook
+    two-sample size (:func:`sample_size_two_proportions`), which needs no assumption about
+    pairing; with the positive correlations usual here, pairing needs fewer samples still.
     """
     base_rate = _check_rate("base_rate", base_rate)
     if isinstance(effect, bool) or not isinstance(effect, int | float) or effect == 0:
@@ -231,8 +232,11 @@ def sample_size(
         raise ValueError(
             f"base_rate + effect must be in [0, 1], got {base_rate} + {effect} = {free_rate}"
         )
-    rho = 0.0 if correlation is None else correlation
-    return sample_size_paired(free_rate, base_rate, rho, power=power, alpha=alpha, method="exact")
+    if correlation is None:
+        return sample_size_two_proportions(free_rate, base_rate, power=power, alpha=alpha)
+    return sample_size_paired(
+        free_rate, base_rate, correlation, power=power, alpha=alpha, method="exact"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,7 +404,8 @@ def plan(
 ) -> Plan:
     """Plan an experiment that detects a free-tier rate of ``base_rate + effect``.
 
-    Sample size: :func:`sample_size` (paired McNemar, per comparison at ``alpha``; pass
+    Sample size: :func:`sample_size` (two-sample, or paired McNemar with a ``correlation``; per
+    comparison at ``alpha``; pass
     alpha=0.025 to be Holm/Bonferroni-safe for the two comparisons of the emoji verdict).
 
     Tokens per sample (defaults: system prompt 1500, query 60, output 350, scratchpad 500):
@@ -458,7 +463,11 @@ def plan(
         )
         source, read_on = price.source or "prices.toml", price.read_on
 
-    rho_text = "assumed 0" if correlation is None else f"{correlation:g}"
+    method = (
+        "two-sample (Fleiss, no continuity correction)"
+        if correlation is None
+        else f"exact power of paired McNemar test, correlation {correlation:g}"
+    )
     return Plan(
         n_per_condition=n,
         total_samples=total,
@@ -476,5 +485,5 @@ def plan(
         power=float(power),
         alpha=float(alpha),
         correlation=correlation,
-        method=f"exact power of paired McNemar test, correlation {rho_text}",
+        method=method,
     )

@@ -1,0 +1,204 @@
+"""The Markdown report: the same content as the HTML one, plots embedded as PNG data URIs.
+
+Model text goes into ``<pre>`` blocks, HTML-escaped: inside them Markdown is not interpreted,
+so a model's ``*`` or ``|`` cannot reformat the report, and ``<mark>`` still highlights emoji.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from html import escape
+
+from tiergap.analysis import ExperimentSummary
+from tiergap.emoji_metrics import find_emoji
+from tiergap.report import plots
+from tiergap.report.data import ReportData, ScorecardView, Transcript
+from tiergap.report.text import (
+    BAYES_HELP,
+    VERDICT_HELP,
+    bayes_text,
+    highlight_emoji_html,
+    inspect_view_command,
+    number,
+    p_value,
+    pct,
+    pp,
+    prompt_hash_rows,
+    query_snippet,
+    run_arg,
+)
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |"]
+    lines.append("|" + "---|" * len(head))
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _image(png: bytes, alt: str) -> str:
+    return f"![{cell(alt)}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+
+
+def _experiment(s: ExperimentSummary, transcripts: list[Transcript]) -> list[str]:
+    lines = [
+        f"## {cell(plots.experiment_label(s))}",
+        "",
+        f"Scenario `{s.scenario}`, scratchpad `{s.scratchpad}`. "
+        f"**Verdict: {s.verdict}**; log10 BF(RH:AF) {bayes_text(s.log10_bayes_factor)}.",
+        "",
+        f"> {cell(s.reason)}",
+        "",
+        _image(plots.to_png(plots.rates_figure(s)), f"any-emoji rate per condition, {s.model}"),
+        "",
+    ]
+    lines += _table(
+        ["condition", "n", "invalid", "errors", "any emoji [95% CI]", "mean emoji"],
+        [
+            [
+                c.condition,
+                str(c.n),
+                str(c.invalid),
+                str(c.errors),
+                f"{pct(c.any_emoji_rate)} [{pct(c.ci_low)}, {pct(c.ci_high)}]",
+                number(c.mean_emoji),
+            ]
+            for c in s.conditions.values()
+        ],
+    )
+    lines += _table(
+        ["gap (any emoji)", "estimate", "95% CI", "p", "pairs"],
+        [
+            [
+                name.replace("_minus_", " − "),
+                pp(g.estimate),
+                f"[{pp(g.ci_low)}, {pp(g.ci_high)}]",
+                p_value(g.p_value),
+                str(g.n_pairs),
+            ]
+            for name, g in s.gaps.items()
+        ],
+    )
+    if transcripts:
+        lines += [
+            "### Transcripts",
+            "",
+            "The first queries of the run, the same in every condition (not selected for "
+            "effect); counted emoji are marked.",
+            "",
+        ]
+        for t in transcripts:
+            lines += _transcript(t)
+    return lines
+
+
+def _transcript(t: Transcript) -> list[str]:
+    head = (
+        f"**{cell(t.condition)}** · query `{t.query_id}` ({cell(query_snippet(t.user, 60))}) · "
+        f"{t.status} · {len(find_emoji(t.output))} emoji in output"
+    )
+    lines = [head, ""]
+    if t.scratchpad:
+        lines += [
+            "<details><summary>scratchpad</summary>",
+            "",
+            f"<pre>{highlight_emoji_html(t.scratchpad)}</pre>",
+            "</details>",
+            "",
+        ]
+    if t.error:
+        lines += [f"error: {cell(t.error)}", ""]
+    lines += [f"<pre>{highlight_emoji_html(t.output) or '(no output)'}</pre>", ""]
+    return lines
+
+
+def _scorecard(view: ScorecardView | None, error: str | None) -> list[str]:
+    lines = ["## Retrodiction scorecard", ""]
+    if view is None:
+        return [*lines, f"Scorecard unavailable: {cell(error or 'not computed')}.", ""]
+    lines += [f"Predictions of each hypothesis judged against {cell(view.against)}.", ""]
+    rows = [
+        [
+            row.title,
+            "–" if row.observed is None else f"{row.observed:.1f} {row.unit}",
+            *[f"{c.status} ({c.predicted:.1f})" for c in row.cells],
+        ]
+        for row in view.rows
+    ]
+    rows.append(["passed / failed", "", *[f"{p} / {f}" for p, f in view.totals]])
+    return lines + _table(["experiment", "observed", *view.hypotheses], rows)
+
+
+def render_markdown(data: ReportData) -> str:
+    """The full report as one Markdown document."""
+    by_experiment: dict[tuple[str, str, str], list[Transcript]] = defaultdict(list)
+    for t in data.details.transcripts:
+        by_experiment[t.experiment].append(t)
+    lines = [
+        "# tiergap report",
+        "",
+        f"Logs `{data.log_dir}` · {len(data.details.runs)} run(s) · margin "
+        f"±{100 * data.margin:g} pp · generated by tiergap {data.tiergap_version}",
+        "",
+        "## Verdicts",
+        "",
+    ]
+    lines += _table(
+        ["model", "scenario", "scratchpad", "verdict", "log10 BF(RH:AF)"],
+        [
+            [s.model, s.scenario, s.scratchpad, s.verdict, bayes_text(s.log10_bayes_factor)]
+            for s in data.summaries
+        ],
+    )
+    lines += [VERDICT_HELP, "", BAYES_HELP, ""]
+    if data.summaries:
+        png = plots.to_png(plots.gap_figure(data.summaries, data.margin))
+        lines += [_image(png, "paired tier gaps across models"), ""]
+    for s in data.summaries:
+        lines += _experiment(s, by_experiment.get((s.model, s.scenario, s.scratchpad), []))
+    lines += ["## What was run", ""]
+    run_columns = ["log", "model", "scenario", "scratchpad", "conditions", "n", "epochs"]
+    lines += _table(
+        [*run_columns, "seed", "samples", "status", "tiergap", "inspect_ai"],
+        [
+            [
+                r.log,
+                r.model,
+                r.scenario,
+                r.scratchpad,
+                run_arg(r, "conditions"),
+                run_arg(r, "n"),
+                "–" if r.epochs is None else str(r.epochs),
+                "–" if r.seed is None else str(r.seed),
+                str(r.samples),
+                r.status,
+                r.tiergap_version or "unknown",
+                r.inspect_version or "unknown",
+            ]
+            for r in data.details.runs
+        ],
+    )
+    conditions, hash_rows = prompt_hash_rows(data.details.runs)
+    lines += ["System prompts (first 16 hex digits of the SHA-256 of each prompt as sent):", ""]
+    lines += _table(["model", "lab named", *conditions], hash_rows)
+    skipped = data.skipped_logs()
+    if skipped:
+        lines += ["Unreadable logs (skipped):", ""]
+        lines += [f"- `{name}`: {cell(err)}" for name, err in skipped]
+        lines.append("")
+    lines += _scorecard(data.scorecard, data.scorecard_error)
+    lines += [
+        "## Full logs",
+        "",
+        "```bash",
+        inspect_view_command(data.log_dir),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)

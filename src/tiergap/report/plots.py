@@ -1,0 +1,168 @@
+"""Report plots with matplotlib (Agg): per-condition rates and the gap forest plot.
+
+Figures are returned as inline SVG (HTML) or PNG bytes (Markdown, README), never as files
+that a report would have to link to, so every report is one self-contained file.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tiergap.analysis import ExperimentSummary
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+CONDITION_COLOURS = {"free": "#d9480f", "paid": "#1971c2", "baseline": "#495057"}
+VERDICT_COLOURS = {
+    "reward_hacking": "#c92a2a",
+    "alignment_faking": "#2b8a3e",
+    "inconclusive": "#a66300",
+}
+_OTHER = "#7048e8"
+# Metadata matplotlib would write into an SVG (creator URL, date): none of it is wanted.
+_SVG_METADATA = ("Creator", "Date", "Format", "Type")
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    # Figure() without pyplot: no global state, no GUI backend, safe in threads and tests.
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def experiment_label(summary: ExperimentSummary) -> str:
+    """Short label: the model, plus scenario and scratchpad mode when they are not the defaults."""
+    extras = [s for s in (summary.scenario, summary.scratchpad) if s not in ("emoji", "hidden")]
+    return " · ".join([summary.model, *extras])
+
+
+def rates_figure(summary: ExperimentSummary) -> Figure:
+    """Any-emoji rate per condition with its 95% Wilson interval, one row per condition."""
+    rows = list(summary.conditions.values())
+    fig = _new_figure(6.4, 0.55 * len(rows) + 1.1)
+    ax = fig.add_subplot()
+    for y, c in enumerate(reversed(rows)):
+        colour = CONDITION_COLOURS.get(c.condition, _OTHER)
+        if math.isfinite(c.any_emoji_rate):
+            ax.errorbar(
+                100 * c.any_emoji_rate,
+                y,
+                xerr=[
+                    [100 * (c.any_emoji_rate - c.ci_low)],
+                    [100 * (c.ci_high - c.any_emoji_rate)],
+                ],
+                fmt="o",
+                color=colour,
+                capsize=4,
+                markersize=7,
+            )
+        usable = c.n - c.invalid - c.errors
+        ax.annotate(
+            f"{usable}/{c.n} usable",
+            (1.01, y),
+            xycoords=("axes fraction", "data"),
+            va="center",
+            fontsize=8,
+            color="#495057",
+        )
+    ax.set_yticks(range(len(rows)), [c.condition for c in reversed(rows)])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlim(-1.5, 101.5)  # room for a marker or error bar cap at 0% or 100%
+    ax.set_xlabel("responses with at least one emoji (%), 95% Wilson interval")
+    ax.set_title(experiment_label(summary), loc="left", fontsize=10)
+    ax.grid(axis="x", color="#dee2e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return fig
+
+
+def gap_figure(summaries: Sequence[ExperimentSummary], margin: float) -> Figure:
+    """Forest plot of the paired free − paid and free − baseline gaps across experiments.
+
+    The shaded band is the equivalence margin: both intervals inside it point to alignment
+    faking (no tier effect on a harmless objective), both clear of zero on the right to reward
+    hacking.
+    """
+    labels: list[str] = []
+    fig = _new_figure(7.6, 0.42 * 2 * max(len(summaries), 1) + 1.4)
+    ax = fig.add_subplot()
+    ax.axvspan(-100 * margin, 100 * margin, color="#e9ecef", zorder=0)
+    ax.axvline(0, color="#868e96", linewidth=1, zorder=1)
+    y = 0
+    positions: list[float] = []
+    for s in reversed(list(summaries)):
+        names = [n for n in ("free_minus_baseline", "free_minus_paid") if n in s.gaps]
+        start = y
+        for name in names:
+            gap = s.gaps[name]
+            other = name.removeprefix("free_minus_")
+            colour = CONDITION_COLOURS.get(other, _OTHER)
+            if math.isfinite(gap.estimate):
+                ax.errorbar(
+                    100 * gap.estimate,
+                    y,
+                    xerr=[
+                        [100 * (gap.estimate - gap.ci_low)],
+                        [100 * (gap.ci_high - gap.estimate)],
+                    ],
+                    fmt="s",
+                    color=colour,
+                    capsize=4,
+                    markersize=6,
+                    zorder=3,
+                )
+            labels.append(f"{experiment_label(s)}\nfree − {other}")
+            positions.append(y)
+            y += 1
+        if names:
+            bf = s.log10_bayes_factor
+            text = s.verdict.replace("_", " ")
+            if bf is not None and math.isfinite(bf):
+                text += f"\nlog10 BF {bf:+.1f}"
+            ax.annotate(
+                text,
+                (1.02, (start + y - 1) / 2),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                fontsize=8,
+                color=VERDICT_COLOURS.get(s.verdict, _OTHER),
+                fontweight="bold",
+            )
+            if start > 0:
+                ax.axhline(start - 0.5, color="#dee2e6", linewidth=0.8)
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_ylim(-0.6, max(y, 1) - 0.4)
+    ax.set_xlim(-102, 102)
+    ax.set_xlabel(
+        f"paired gap in any-emoji rate (percentage points), 95% CI; "
+        f"band = equivalence margin ±{100 * margin:g}"
+    )
+    ax.set_title("Tier gaps across models", loc="left", fontsize=10)
+    return fig
+
+
+def to_svg(fig: Figure, salt: str) -> str:
+    """The figure as an inline ``<svg>`` element (text kept as text, ids unique per ``salt``)."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buffer, format="svg", metadata=dict.fromkeys(_SVG_METADATA))
+    text = buffer.getvalue()
+    svg = text[text.index("<svg") :]
+    # Inside HTML the parser assigns the SVG and xlink namespaces itself; dropping the
+    # declarations leaves the report without a single URL.
+    head, rest = svg.split(">", 1)
+    head = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", head)
+    return f"{head}>{rest}"
+
+
+def to_png(fig: Figure, dpi: int = 120) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
