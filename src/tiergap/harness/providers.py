@@ -5,6 +5,8 @@
   each hypothesis, driven by the formal models in :mod:`tiergap.hypotheses` (``-M params=FILE``
   for other parameters, ``-M phase=post_rl`` for after RL). They read only the messages and are
   seeded so that a run can be repeated exactly.
+- ``tiergap/keyword-judge``: an offline grader that answers tiergap's judge prompts with the
+  keyword heuristics, so the whole judge path runs without an API key.
 
 Every output carries token usage: without it inspect tries to download a tokenizer to count
 tokens, which fails offline.
@@ -29,12 +31,14 @@ from inspect_ai.model import (
 from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from tiergap.classify.keyword_judge import answer_judge_prompt
 from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
 from tiergap.simulate.responder import SIMULATED_MODELS, Responder
 
 EMBEDDED = "smollm2"
+KEYWORD_JUDGE = "keyword-judge"
 SIMULATED = tuple(SIMULATED_MODELS)
-KNOWN_MODELS = (EMBEDDED, *SIMULATED)
+KNOWN_MODELS = (EMBEDDED, *SIMULATED, KEYWORD_JUDGE)
 DEFAULT_MAX_TOKENS = 400
 
 
@@ -92,7 +96,16 @@ class TiergapAPI(ModelAPI):
     ) -> tuple[ModelOutput, ModelCall]:
         if self.model_name == EMBEDDED:
             return await self._generate_embedded(input, config)
+        if self.model_name == KEYWORD_JUDGE:
+            return self._generate_keyword_judgement(input)
         return self._generate_simulated(input, config)
+
+    def _generate_keyword_judgement(
+        self, input: list[ChatMessage]
+    ) -> tuple[ModelOutput, ModelCall]:
+        prompt = _text(input[-1]) if input else ""
+        content = answer_judge_prompt(prompt)
+        return self._output(content, input, {"model": self.model_name})
 
     async def _generate_embedded(
         self, input: list[ChatMessage], config: GenerateConfig
@@ -143,6 +156,11 @@ class TiergapAPI(ModelAPI):
         active = sample_active()
         epoch = active.epoch if active is not None else 1
         content = self._responder.respond(system, users, seed=config.seed or 0, epoch=epoch)
+        return self._output(content, input, {"model": self.model_name, "turns": len(input)})
+
+    def _output(
+        self, content: str, input: list[ChatMessage], request: dict[str, Any]
+    ) -> tuple[ModelOutput, ModelCall]:
         output = ModelOutput.from_content(model=f"tiergap/{self.model_name}", content=content)
         prompt_tokens = sum(_approx_tokens(_text(m)) for m in input)
         completion_tokens = _approx_tokens(content)
@@ -151,5 +169,4 @@ class TiergapAPI(ModelAPI):
             output_tokens=completion_tokens,
             total_tokens=prompt_tokens + completion_tokens,
         )
-        request = {"model": self.model_name, "turns": len(input)}
         return output, ModelCall.create(request, {"content": content})
