@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from tiergap.analysis import ExperimentSummary
+from tiergap.analysis import RATE_METRICS, ExperimentSummary
 
 
 def _pct(value: float) -> str:
@@ -50,7 +50,32 @@ def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None
                 str(g.n_pairs),
             )
         console.print(gaps)
+        _render_rates(console, s)
         style = {"reward_hacking": "bold red", "alignment_faking": "bold green"}.get(
             s.verdict, "bold yellow"
         )
         console.print(f"verdict: [{style}]{s.verdict}[/] — {s.reason}\n")
+
+
+def _render_rates(console: Console, s: ExperimentSummary) -> None:
+    """The other 0/1 observables (classifiers, LaTeX, stance) per condition, with gaps."""
+    measured = [k for k in RATE_METRICS if any(k in c.rates for c in s.conditions.values())]
+    if not measured:
+        return
+    table = Table(box=None, padding=(0, 2))
+    table.add_column("observable (rate [95% CI])")
+    for c in s.conditions.values():
+        table.add_column(c.condition)
+    table.add_column("free − paid")
+    for key in measured:
+        cells = []
+        for c in s.conditions.values():
+            r = c.rates.get(key)
+            cells.append(
+                "–" if r is None else f"{_pct(r.rate)} [{_pct(r.ci_low)}, {_pct(r.ci_high)}]"
+            )
+        gap = s.metric_gaps.get(key, {}).get("free_minus_paid")
+        gap_text = "–" if gap is None else f"{_pp(gap.estimate)} (p {_p(gap.p_value)})"
+        label = RATE_METRICS[key] + (" *" if key == s.primary_metric else "")
+        table.add_row(label, *cells, gap_text)
+    console.print(table)

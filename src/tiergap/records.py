@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,18 @@ class SampleRecord:
     emoji_per_100w: float | None = None
     scratchpad_emoji_count: int | None = None
     error: str | None = None
+    seed: int = 0
+    """The run's generation seed: runs with different seeds are replicates, never duplicates."""
+    values: Mapping[str, float] = field(default_factory=dict)
+    """Every finite score value of every scorer (``af``, ``rs``, ``full``, ``latex``, ...);
+    a classifier that could not judge the sample leaves its keys out."""
+    methods: Mapping[str, str] = field(default_factory=dict)
+    """How each classifier decided, by scorer name: ``judge`` or ``heuristic``."""
+
+    @property
+    def unit(self) -> tuple[str, int, int]:
+        """The paired unit: the same (query, epoch, seed) is compared across conditions."""
+        return (self.query_id, self.epoch, self.seed)
 
     @property
     def usable(self) -> bool:

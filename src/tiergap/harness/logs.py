@@ -1,14 +1,35 @@
-"""Read inspect ``.eval`` logs into plain :class:`~tiergap.records.SampleRecord` rows."""
+"""Read inspect ``.eval`` logs into plain :class:`~tiergap.records.SampleRecord` rows.
+
+Records come from the logs' sample summaries (ids, metadata, scores and error messages), which
+inspect stores apart from the full transcripts, so a folder of 100k samples reads in seconds.
+
+A folder may hold the same sample more than once: a run interrupted and resumed leaves the
+interrupted log beside the finished one, which reuses its samples. Each sample, identified by
+(model, scenario, scratchpad mode, seed, condition, query, epoch), is counted once, from the
+newest log that holds it; :attr:`LogReadResult.superseded` says how many older copies were
+set aside. A log that cannot be read is named with the reason and the rest are read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from inspect_ai.log import EvalSample, list_eval_logs, read_eval_log, read_eval_log_samples
+from inspect_ai.log import (
+    EvalLog,
+    EvalSample,
+    list_eval_logs,
+    read_eval_log,
+    read_eval_log_sample_summaries,
+)
+from inspect_ai.scorer import Score
 
 from tiergap.records import SampleRecord
+from tiergap.secrets import redact
 
 
 @dataclass
@@ -18,6 +39,8 @@ class LogReadResult:
     records: list[SampleRecord] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     logs: list[str] = field(default_factory=list)
+    superseded: int = 0
+    """Older copies of samples also found in a newer log (a resumed run): counted once."""
 
 
 def find_logs(log_dir: str | Path) -> list[str]:
@@ -27,29 +50,59 @@ def find_logs(log_dir: str | Path) -> list[str]:
     return sorted(info.name for info in list_eval_logs(str(folder), recursive=True))
 
 
-def _record(
-    sample: EvalSample, log_name: str, model: str, task_args: dict[str, object]
+_RETRY_ERROR = re.compile(r"^RetryError\(<Future .*? raised (\w+)>\)")
+
+
+def error_reason(message: str, limit: int = 300) -> str:
+    """One readable line for a sample's error message, with any secret redacted.
+
+    inspect records a call that failed on every retry as tenacity's ``RetryError(<Future ...
+    raised InternalServerError>)``; that is shown as ``InternalServerError (still failing
+    after retries)``.
+    """
+    lines = message.strip().splitlines()
+    first = lines[0] if lines else ""
+    retried = _RETRY_ERROR.match(first)
+    if retried:
+        first = f"{retried.group(1)} (still failing after retries)"
+    return redact(first[:limit]) or "error (no message)"
+
+
+def _build(
+    *,
+    sample_id: int | str,
+    epoch: int,
+    metadata: Mapping[str, Any],
+    scores: Mapping[str, Score] | None,
+    error: str | None,
+    log_name: str,
+    model: str,
+    task_args: Mapping[str, object],
+    seed: int,
 ) -> SampleRecord:
-    meta = sample.metadata or {}
-    base = {
+    base: dict[str, Any] = {
         "log": log_name,
         "model": model,
-        "scenario": str(meta.get("scenario", "")),
-        "scratchpad": str(meta.get("scratchpad", task_args.get("scratchpad", "hidden"))),
-        "condition": str(meta.get("condition", "")),
-        "query_id": str(meta.get("query_id", sample.id)),
-        "epoch": int(sample.epoch),
+        "scenario": str(metadata.get("scenario", "")),
+        "scratchpad": str(metadata.get("scratchpad", task_args.get("scratchpad", "hidden"))),
+        "condition": str(metadata.get("condition", "")),
+        "query_id": str(metadata.get("query_id", sample_id)),
+        "epoch": int(epoch),
+        "seed": seed,
     }
-    score = next(iter((sample.scores or {}).values()), None)
-    if sample.error is not None or score is None:
-        reason = sample.error.message if sample.error is not None else "not scored"
-        return SampleRecord(**base, status="error", error=reason.splitlines()[0][:300])  # type: ignore[arg-type]
+    scores = scores or {}
+    score = scores.get("emoji_scorer") or next(iter(scores.values()), None)
+    if error is not None or score is None:
+        reason = error_reason(error) if error is not None else "not scored"
+        return SampleRecord(**base, status="error", error=reason)
+    base["values"], base["methods"] = _all_values(scores)
     status = str((score.metadata or {}).get("status", "ok"))
     if status == "invalid" or not isinstance(score.value, dict):
-        return SampleRecord(**base, status="invalid", error=score.explanation)  # type: ignore[arg-type]
+        explanation = None if score.explanation is None else redact(score.explanation)
+        return SampleRecord(**base, status="invalid", error=explanation)
     value = score.value
     return SampleRecord(
-        **base,  # type: ignore[arg-type]
+        **base,
         status=status,
         any_emoji=int(value["any_emoji"]),
         emoji_count=int(value["emoji_count"]),
@@ -58,23 +111,109 @@ def _record(
     )
 
 
-def iter_log_records(path: str) -> Iterator[SampleRecord]:
+def _all_values(scores: Mapping[str, Score]) -> tuple[dict[str, float], dict[str, str]]:
+    """Finite numeric values of every scorer, and each classifier's method."""
+    values: dict[str, float] = {}
+    methods: dict[str, str] = {}
+    for name, score in scores.items():
+        if isinstance(score.value, dict):
+            for key, value in score.value.items():
+                if isinstance(value, int | float) and math.isfinite(value):
+                    values[key] = float(value)
+        method = (score.metadata or {}).get("method")
+        if method:
+            methods[name] = str(method)
+    return values, methods
+
+
+def _seed(header: EvalLog) -> int:
+    seed = header.plan.config.seed if header.plan is not None else None
+    return int(seed) if seed is not None else 0
+
+
+def _record(
+    sample: EvalSample, log_name: str, model: str, task_args: dict[str, object], seed: int = 0
+) -> SampleRecord:
+    """The record of one full sample (as read by :func:`read_eval_log_samples`)."""
+    return _build(
+        sample_id=sample.id,
+        epoch=sample.epoch,
+        metadata=sample.metadata or {},
+        scores=sample.scores,
+        error=sample.error.message if sample.error is not None else None,
+        log_name=log_name,
+        model=model,
+        task_args=task_args,
+        seed=seed,
+    )
+
+
+def _log_records(path: str) -> tuple[EvalLog, list[SampleRecord]]:
     header = read_eval_log(path, header_only=True)
     model = header.eval.model
     args = dict(header.eval.task_args or {})
-    for sample in read_eval_log_samples(path, all_samples_required=False):
-        yield _record(sample, Path(path).name, model, args)
+    seed = _seed(header)
+    name = Path(path).name
+    records = [
+        _build(
+            sample_id=summary.id,
+            epoch=summary.epoch,
+            metadata=summary.metadata,
+            scores=summary.scores,
+            error=summary.error,
+            log_name=name,
+            model=model,
+            task_args=args,
+            seed=seed,
+        )
+        for summary in read_eval_log_sample_summaries(path)
+    ]
+    return header, records
+
+
+def iter_log_records(path: str) -> Iterator[SampleRecord]:
+    """Every sample record of one log, in log order (no de-duplication)."""
+    yield from _log_records(path)[1]
+
+
+def _unreadable_reason(err: Exception) -> str:
+    reason = f"{type(err).__name__}: {err}"
+    if "EOCD" in reason or "BadZipFile" in reason or "zip" in reason.lower():
+        return f"not a complete .eval archive: truncated or corrupt ({reason})"
+    return reason
+
+
+def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int]:
+    """What makes two records the same sample: experiment, seed, condition, query, epoch."""
+    return (
+        record.model,
+        record.scenario,
+        record.scratchpad,
+        record.seed,
+        record.condition,
+        record.query_id,
+        record.epoch,
+    )
 
 
 def read_records(log_dir: str | Path) -> LogReadResult:
-    """Every sample record under ``log_dir``; a corrupt log is named and skipped, not fatal."""
+    """Every sample under ``log_dir`` once; a corrupt log is named and skipped, not fatal."""
     result = LogReadResult()
+    loaded: list[tuple[str, str, list[SampleRecord]]] = []
     for path in find_logs(log_dir):
         try:
-            rows = list(iter_log_records(path))
+            header, rows = _log_records(path)
         except Exception as err:
-            result.unreadable.append((path, f"{type(err).__name__}: {err}"))
+            result.unreadable.append((path, redact(_unreadable_reason(err))))
             continue
-        result.records.extend(rows)
+        loaded.append((header.eval.created, path, rows))
         result.logs.append(path)
+    newest: dict[tuple[str, str, str, int, str, str, int], SampleRecord] = {}
+    for _, _, rows in sorted(loaded, key=lambda item: (item[0], item[1])):
+        for row in rows:
+            key = sample_key(row)
+            if key in newest:
+                result.superseded += 1
+            newest[key] = row
+    result.records = list(newest.values())
     return result
