@@ -13,6 +13,7 @@ from rich.console import Console
 
 from tiergap.commands import DEFAULT_LOG_DIR, positive_int
 from tiergap.commands.analyze import analyze
+from tiergap.commands.report import build_report_data, render
 
 SIMULATED_MODELS = ("tiergap/reward-hacker", "tiergap/alignment-faker", "tiergap/hhh")
 EMBEDDED_MODEL = "tiergap/smollm2"
@@ -66,6 +67,9 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         )
     )
     code = analyze(log_dir, args.json, 0.15, console)
+    report = log_dir / "report.html"
+    report.write_text(render(build_report_data(log_dir), "html"), encoding="utf-8")
     console.print(f"demo finished in {time.monotonic() - started:.0f} s; logs in {log_dir}")
-    console.print(f"open the transcripts with: inspect view --log-dir {log_dir}")
+    console.print(f"report (opens offline in a browser): {report}")
+    console.print(f"every transcript: inspect view --log-dir {log_dir}")
     return code
