@@ -39,7 +39,7 @@ EMBEDDED = "smollm2"
 KEYWORD_JUDGE = "keyword-judge"
 SIMULATED = tuple(SIMULATED_MODELS)
 KNOWN_MODELS = (EMBEDDED, *SIMULATED, KEYWORD_JUDGE)
-DEFAULT_MAX_TOKENS = 400
+DEFAULT_MAX_TOKENS = 256  # the embedded model repeats itself beyond this
 
 
 def _text(message: ChatMessage) -> str:
