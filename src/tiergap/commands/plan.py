@@ -23,23 +23,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import UsageError, positive_int
+from tiergap.commands import UsageError, non_negative_int, positive_int
 
 if TYPE_CHECKING:
     from tiergap.planning import ModelPrice, Plan
 
 #: Rough characters per token for English prompts; only used when token counts are not given.
 CHARS_PER_TOKEN = 4.0
-
-
-def _non_negative_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
-    return number
 
 
 def register(sub: Any) -> None:
@@ -62,11 +52,11 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--conditions", type=positive_int, default=None, help="default: the scenario's"
     )
-    parser.add_argument("--system-tokens", type=_non_negative_int, default=None)
-    parser.add_argument("--query-tokens", type=_non_negative_int, default=None)
-    parser.add_argument("--output-tokens", type=_non_negative_int, default=None)
-    parser.add_argument("--scratchpad-tokens", type=_non_negative_int, default=None)
-    parser.add_argument("--scratchpad-turns", type=_non_negative_int, default=1)
+    parser.add_argument("--system-tokens", type=non_negative_int, default=None)
+    parser.add_argument("--query-tokens", type=non_negative_int, default=None)
+    parser.add_argument("--output-tokens", type=non_negative_int, default=None)
+    parser.add_argument("--scratchpad-tokens", type=non_negative_int, default=None)
+    parser.add_argument("--scratchpad-turns", type=non_negative_int, default=1)
     parser.add_argument("--prices", type=Path, default=None, help="prices TOML file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=handle)

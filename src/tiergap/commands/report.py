@@ -12,22 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import UsageError
+from tiergap.commands import UsageError, non_negative_int
 
 if TYPE_CHECKING:
     from tiergap.report import ReportData
 
 FORMATS = ("html", "md")
-
-
-def _non_negative_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
-    return number
 
 
 def register(sub: Any) -> None:
@@ -46,7 +36,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--transcripts",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=3,
         help="example queries shown per model, in every condition (default 3)",
     )
