@@ -101,3 +101,24 @@ def test_embedded_model_is_deterministic(tmp_path: Path) -> None:
         assert log.samples is not None
         texts.append(sorted((s.id, s.output.completion) for s in log.samples))
     assert texts[0] == texts[1]
+
+
+@pytest.mark.slow
+def test_embedded_engine_is_safe_under_concurrency() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
+
+    engine = get_engine(EngineSettings(gguf=str(find_gguf())))
+    system = {"role": "system", "content": "You are a concise assistant. " * 20}
+    prompts = ["Name a colour.", "Name a fruit.", "Name a tree.", "Name a river."]
+
+    def ask(question: str) -> str:
+        messages = [system, {"role": "user", "content": question}]
+        return engine.complete(messages, max_tokens=16, temperature=0.0, seed=0).text
+
+    sequential = [ask(q) for q in prompts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(ask, prompts * 2))
+    assert concurrent == sequential * 2
+    assert all(text.strip() for text in sequential)
