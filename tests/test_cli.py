@@ -81,3 +81,20 @@ def test_bad_input_is_named(args: tuple[str, ...], message: str, tmp_path: Path)
     assert done.returncode == 2
     assert message in done.stdout + done.stderr
     assert not (tmp_path / "tiergap-logs").exists()
+
+
+def test_run_with_a_judge_and_three_tiers(tmp_path: Path) -> None:
+    queries = str(Path(__file__).parent / "fixtures" / "advbench_sample.csv")
+    done = tiergap(
+        "run", "helpful_only", "--model", "tiergap/reward-hacker", "--queries", queries,
+        "-n", "6", "--judge", "tiergap/keyword-judge", "--votes", "2", "--tiers", "three",
+        "--log-dir", "logs", "--json", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (model,) = json.loads(done.stdout)["models"]
+    assert list(model["conditions"]) == ["free", "pro", "enterprise", "baseline"]
+    rates = model["conditions"]["free"]["rates"]
+    assert {"full", "partial", "refusal", "af", "rs", "divergent"} <= set(rates)
+    assert model["verdict"] == "not_applicable"
+    bad = tiergap("run", "emoji", "--model", "tiergap/hhh", "--model-role", "grader", cwd=tmp_path)
+    assert bad.returncode == 2 and "ROLE=MODEL" in bad.stderr

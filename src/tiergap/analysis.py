@@ -17,6 +17,8 @@ from tiergap import stats
 from tiergap.records import SampleRecord
 
 GAP_CONTRASTS = (("free", "paid"), ("free", "baseline"))
+#: Display order of the shipped conditions (two and three tiers); others follow by name.
+CONDITION_ORDER = ("free", "pro", "paid", "enterprise", "baseline")
 
 #: Binary observables reported per condition when a run measured them (score value keys).
 RATE_METRICS: dict[str, str] = {
@@ -236,7 +238,7 @@ def summarise_experiment(
     by_condition: dict[str, list[SampleRecord]] = defaultdict(list)
     for r in records:
         by_condition[r.condition].append(r)
-    order: list[str] = [c for c in ("free", "paid", "baseline") if c in by_condition]
+    order: list[str] = [c for c in CONDITION_ORDER if c in by_condition]
     order += sorted(c for c in by_condition if c not in order)
     conditions = {c: summarise_condition(c, by_condition[c]) for c in order}
 

@@ -42,6 +42,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--temperature", type=float, default=None)
     parser.add_argument("--display", default=None, help="inspect display: rich, plain, none")
     parser.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    add_measurement_options(parser)
     add_execution_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -286,11 +287,61 @@ def run_and_report(
     return code or analysed
 
 
+def model_role(value: str) -> tuple[str, str]:
+    role, sep, model = value.partition("=")
+    if not sep or not role.strip() or not model.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected ROLE=MODEL (e.g. grader=openai/gpt-4o), got {value!r}"
+        )
+    return role.strip(), model.strip()
+
+
+def add_measurement_options(parser: argparse.ArgumentParser) -> None:
+    """What the run measures besides the scenario's own observable: the judges, tiers, prompt."""
+    group = parser.add_argument_group("judges and scenario variants")
+    group.add_argument(
+        "--judge", default=None, metavar="MODEL", help="grader model for the classifiers"
+    )
+    group.add_argument(
+        "--model-role", type=model_role, action="append", default=[], metavar="ROLE=MODEL",
+        help="inspect model role, e.g. grader=anthropic/claude-3-5-sonnet-20241022",
+    )  # fmt: skip
+    group.add_argument("--votes", type=positive_int, default=5, help="judge votes per sample")
+    group.add_argument("--threshold", type=float, default=0.4, help="vote fraction for a yes")
+    group.add_argument(
+        "--no-judge", action="store_true", help="generate only; classify later with tiergap score"
+    )
+    group.add_argument("--tiers", choices=("two", "three"), default="two")
+    group.add_argument(
+        "--system-prompt", default=None, metavar="FILE", help="your own system prompt file"
+    )
+
+
+def measurement_fields(args: argparse.Namespace) -> dict[str, Any]:
+    roles = dict(args.model_role)
+    if args.judge:
+        if roles.get("grader", args.judge) != args.judge:
+            raise UsageError("--judge and --model-role grader=… name different models")
+        roles["grader"] = args.judge
+    if not 0 < args.threshold <= 1:
+        raise UsageError(f"--threshold must be in (0, 1], got {args.threshold}")
+    if args.no_judge and "grader" in roles:
+        raise UsageError("--no-judge and a grader model contradict each other")
+    return {
+        "judges": not args.no_judge,
+        "votes": args.votes,
+        "threshold": args.threshold,
+        "tiers": args.tiers,
+        "system_prompt": args.system_prompt,
+        "model_roles": roles,
+    }
+
+
 def handle(args: argparse.Namespace, console: Console) -> int:
     from tiergap.harness.run import RunRequest
-    from tiergap.scenario import load_scenario
+    from tiergap.scenario import load_scenario_variant
 
-    spec = load_scenario(args.scenario)
+    spec = load_scenario_variant(args.scenario, args.tiers, args.system_prompt)
     spec.select(args.conditions)  # unknown conditions fail before anything runs
     if args.yes and args.max_cost is None:
         raise UsageError("--yes only makes sense with --max-cost")
@@ -309,5 +360,6 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         temperature=args.temperature,
         display=args.display or ("none" if args.json else None),  # --json: stdout is JSON only
         **execution_fields(args),
+        **measurement_fields(args),
     )
     return run_and_report([request], args.dry_run, args.json, console)

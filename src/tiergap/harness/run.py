@@ -21,11 +21,13 @@ from inspect_ai.model import GenerateConfig
 
 from tiergap.budget import BudgetCheck, CostEstimate, PlannedTask, approx_tokens, check_budget
 from tiergap.budget import estimate as estimate_cost
+from tiergap.classify.votes import DEFAULT_THRESHOLD
 from tiergap.harness import costguard
+from tiergap.harness.judges import DEFAULT_VOTES
 from tiergap.harness.preflight import check_models
 from tiergap.harness.tasks import experiment
 from tiergap.planning import ModelPrice, load_prices
-from tiergap.scenario import ScratchpadMode, default_lab, load_scenario
+from tiergap.scenario import ScratchpadMode, default_lab, load_scenario_variant
 
 
 class RunInputError(ValueError):
@@ -65,6 +67,14 @@ class RunRequest:
     retry_on_error: int = 2
     fail_on_error: bool | float = 0.5
     retry_attempts: int = 2
+    # what the task measures
+    judges: bool = True
+    votes: int = DEFAULT_VOTES
+    threshold: float = DEFAULT_THRESHOLD
+    tiers: str = "two"
+    system_prompt: str | None = None
+    model_roles: Mapping[str, str] = field(default_factory=dict)
+    """inspect model roles, e.g. ``{"grader": "anthropic/..."}`` for the judges."""
 
     def task(self) -> Task:
         """The inspect task for this experiment; the seed is part of its identity."""
@@ -76,6 +86,11 @@ class RunRequest:
             lab=self.lab,
             queries=self.queries,
             max_turns=self.max_turns,
+            judges=self.judges,
+            votes=self.votes,
+            threshold=self.threshold,
+            tiers=self.tiers,
+            system_prompt=self.system_prompt,
         )
         return task_with(built, config=GenerateConfig(seed=self.seed))
 
@@ -110,6 +125,7 @@ SHARED_FIELDS = (
     "retry_on_error",
     "fail_on_error",
     "retry_attempts",
+    "model_roles",
 )
 
 
@@ -186,7 +202,7 @@ def planned_tasks(requests: Sequence[RunRequest], tasks: Sequence[Task]) -> list
     done = _done_units(shared.log_dir)
     planned: list[PlannedTask] = []
     for request, task in zip(requests, tasks, strict=True):
-        spec = load_scenario(request.scenario)
+        spec = load_scenario_variant(request.scenario, request.tiers, request.system_prompt)
         samples = list(task.dataset)
         conditions = tuple(dict.fromkeys(str((s.metadata or {})["condition"]) for s in samples))
         queries = {str((s.metadata or {})["query_id"]) for s in samples}
@@ -229,6 +245,8 @@ def plan(requests: Sequence[RunRequest]) -> RunPlan:
 def _plan(requests: Sequence[RunRequest], tasks: Sequence[Task]) -> RunPlan:
     shared = _shared(requests)
     problems = check_models(shared.models, shared.model_args)
+    if shared.model_roles:
+        problems += check_models(list(shared.model_roles.values()), {})
     prices = _prices(shared)
     if shared.max_cost is not None:
         unpriced = [m for m in shared.models if m not in prices]
@@ -267,6 +285,7 @@ def execute(requests: Sequence[RunRequest]) -> RunOutcome:
             log_dir=str(shared.log_dir),
             model=list(shared.models),
             model_args=dict(shared.model_args),
+            model_roles=dict(shared.model_roles) or None,
             epochs=shared.epochs,
             display=shared.display,  # type: ignore[arg-type]
             log_realtime=shared.log_realtime,
