@@ -33,7 +33,7 @@ lint: $(STAMP)
 # command on its own ($(BIN)/python bench/NAME.py). samples_df (analysis_speed) needs pandas
 # and pyarrow, which only the benchmarks use.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c requirements.lock pandas pyarrow
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/embedded.py
