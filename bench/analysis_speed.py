@@ -93,7 +93,7 @@ def build(folder: Path) -> int:
         return int(json.loads(marker.read_text())["samples"])
     import zipfile
 
-    import zipfile_zstd  # registers zstd with zipfile, as inspect's own .eval files use
+    import zipfile_zstd  # type: ignore[import-untyped]  # zstd for zipfile, as in .eval files
     from inspect_ai import eval
 
     from tiergap.harness.run import RunRequest

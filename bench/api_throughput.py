@@ -6,16 +6,18 @@ second (one request per sample: scratchpad off). tiergap runs as ``tiergap run``
 (``harness.run.execute`` through inspect's ``openai-api`` provider, realtime logging on).
 
 First the CPU ceiling: L = 0 with many connections, i.e. how many samples per second this
-machine can push through inspect at all. Then for each (L, C): achieved samples/s, the ratio
-achieved ÷ (C/L) (target >= 0.8), and achieved ÷ min(C/L, ceiling) for configurations whose
-C/L is above what the CPU allows.
+machine can push through inspect at all. Then for each (L, C): achieved samples/s end to end
+(run start to finish, so including inspect's start-up and final log write) and its ratio to
+C/L (target >= 0.8 wherever C/L is at most 0.8 of the ceiling: beyond that the CPU, not the
+harness, is the limit), and the steady rate the server saw over the middle 80% of the run.
 
-    .venv/bin/python bench/api_throughput.py [--seconds 15]
+    .venv/bin/python bench/api_throughput.py [--seconds 30]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -58,8 +60,9 @@ class Server:
 RUNS = iter(range(1_000_000))
 
 
-def run(latency: float, connections: int, samples_wanted: int) -> tuple[int, float]:
-    """Samples completed and seconds taken for one run against a fresh server.
+def run(latency: float, connections: int, samples_wanted: int) -> tuple[int, float, float]:
+    """Samples completed, seconds taken and the steady rate (answers/s over the middle 80%
+    of the run, as the server saw them) for one run against a fresh server.
 
     Each run names its own ``openai-api`` service: inspect memoizes models by name and
     settings, and a model made for an earlier server would keep that server's address.
@@ -70,7 +73,7 @@ def run(latency: float, connections: int, samples_wanted: int) -> tuple[int, flo
     server = Server(latency)
     try:
         os.environ[f"{service.upper()}_BASE_URL"] = server.base_url
-        os.environ[f"{service.upper()}_API_KEY"] = "sk-test-FAKE-benchmark-only"
+        os.environ[f"{service.upper()}_API_KEY"] = "placeholder-no-key-needed"
         with tempfile.TemporaryDirectory() as folder:
             request = RunRequest(
                 scenario="emoji",
@@ -89,36 +92,36 @@ def run(latency: float, connections: int, samples_wanted: int) -> tuple[int, flo
             (log,) = outcome.logs
             done = log.results.completed_samples if log.results else 0
     finally:
-        server.stop()
-    return done, elapsed
+        summary = json.loads(server.stop().splitlines()[-1])
+    return done, elapsed, float(summary.get("steady_rate") or 0.0)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=15.0, help="target length of each run")
+    parser.add_argument("--seconds", type=float, default=30.0, help="target length of each run")
     args = parser.parse_args()
 
     run(0.0, 4, 12)  # warm-up: imports, provider, first eval set
 
-    samples, elapsed = run(0.0, 64, 1200)
+    samples, elapsed, steady = run(0.0, 64, 1200)
     ceiling = samples / elapsed
-    print(
-        f"CPU ceiling (L=0, C=64): {samples} samples in {elapsed:.1f} s = {ceiling:.1f} samples/s"
-    )
-    print(f"{'L (s)':>6} {'C':>4} {'C/L':>7} {'samples':>8} {'time s':>7} {'achieved':>9} "
-          f"{'÷ C/L':>7} {'÷ min(C/L, ceiling)':>20}")  # fmt: skip
+    print(f"CPU ceiling (L=0, C=64): {samples} samples in {elapsed:.1f} s = {ceiling:.1f} "
+          f"samples/s end to end, {steady:.1f} samples/s steady")  # fmt: skip
+    print(f"{'L (s)':>6} {'C':>4} {'C/L':>6} {'samples':>7} {'time s':>6} {'achieved':>8} "
+          f"{'÷ C/L':>6} {'steady':>7} {'÷ C/L':>6}")  # fmt: skip
     met_all = True
     for latency, connections in CONFIGS:
         ideal = connections / latency
-        samples, elapsed = run(latency, connections, int(ideal * args.seconds))
+        samples, elapsed, steady = run(latency, connections, int(ideal * args.seconds))
         achieved = samples / elapsed
-        ratio = achieved / ideal
-        capped = achieved / min(ideal, ceiling)
-        met_all &= capped >= 0.8
-        print(f"{latency:6.2f} {connections:4d} {ideal:7.1f} {samples:8d} {elapsed:7.1f} "
-              f"{achieved:9.1f} {ratio:7.3f} {capped:20.3f}", flush=True)  # fmt: skip
+        allowed = ideal <= 0.8 * ceiling  # the CPU leaves room for the target here
+        if allowed:
+            met_all &= achieved / ideal >= 0.8
+        print(f"{latency:6.2f} {connections:4d} {ideal:6.1f} {samples:7d} {elapsed:6.1f} "
+              f"{achieved:8.1f} {achieved / ideal:6.3f} {steady:7.1f} {steady / ideal:6.3f}"
+              + ("" if allowed else "  (C/L above 0.8 x CPU ceiling)"), flush=True)  # fmt: skip
     verdict = "met" if met_all else "NOT met"
-    print(f"target achieved ÷ C/L >= 0.8 where the CPU allows: {verdict}")
+    print(f"target end-to-end achieved ÷ C/L >= 0.8 where C/L <= 0.8 x ceiling: {verdict}")
     return 0
 
 

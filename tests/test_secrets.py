@@ -15,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-import zipfile_zstd  # noqa: F401  (lets zipfile read inspect's zstd-compressed .eval members)
+import zipfile_zstd  # type: ignore[import-untyped]  # noqa: F401  (lets zipfile read inspect's zstd-compressed .eval members)
 
 from tiergap.secrets import REDACTED, redact, redact_args, secret_values
 from tiergap.testing.fakeserver import FakeServer

@@ -317,7 +317,7 @@ class FakeServer:
     def env(self, service: str = "fake", api_key: str | None = None) -> dict[str, str]:
         """Environment for inspect's ``openai-api/<service>/<model>`` provider to reach us."""
         name = service.upper().replace("-", "_")
-        key = api_key or self._api_key or "sk-test-FAKE-not-a-real-key"
+        key = api_key or self._api_key or "placeholder-no-key-needed"
         return {f"{name}_BASE_URL": self.base_url, f"{name}_API_KEY": key}
 
     # what was requested ------------------------------------------------------------------
@@ -482,7 +482,14 @@ def main(argv: list[str] | None = None) -> int:
         print(server.base_url, flush=True)
         sys.stdin.read()  # returns when the parent closes our standard input (or exits)
         outcomes = server.outcomes()
-    print(json.dumps({"requests": sum(outcomes.values()), "outcomes": outcomes}), flush=True)
+        answered = sorted(r.at for r in server.records() if r.outcome == "ok")
+    summary: dict[str, Any] = {"requests": sum(outcomes.values()), "outcomes": outcomes}
+    if len(answered) >= 10:
+        # answers per second over the middle 80% of the run: the rate without start and end
+        low, high = answered[len(answered) // 10], answered[(9 * len(answered)) // 10]
+        middle = (9 * len(answered)) // 10 - len(answered) // 10
+        summary["steady_rate"] = middle / (high - low) if high > low else None
+    print(json.dumps(summary), flush=True)
     return 0
 
 
