@@ -8,6 +8,7 @@ so tests and other tools can build the exact prompts a model will see.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tomllib
 from dataclasses import dataclass, replace
@@ -134,7 +135,9 @@ class Scenario:
         return _read_prompt(f"sections/{section}.txt")
 
 
+@functools.cache
 def _read_prompt(relative: str) -> str:
+    """A prompt file's text (cached: the solver renders a system prompt for every sample)."""
     path = data_dir() / "prompts" / relative
     try:
         return path.read_text(encoding="utf-8")

@@ -43,10 +43,16 @@ def analyze(log_dir: Path, as_json: bool, margin: float, console: Console) -> in
         payload = {
             "models": [s.to_json() for s in summaries],
             "unreadable_logs": [{"log": p, "error": e} for p, e in result.unreadable],
+            "superseded_samples": result.superseded,
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         render_summary(console, summaries)
         for path, error in result.unreadable:
             console.print(f"[yellow]skipped unreadable log[/] {path}: {error}")
+        if result.superseded:
+            console.print(
+                f"{result.superseded} older copies of samples (from an interrupted and resumed "
+                "run) were set aside: each sample is counted once, from its newest log"
+            )
     return 0

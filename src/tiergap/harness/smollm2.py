@@ -16,7 +16,6 @@ and the same messages always give the same text.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import threading
 from dataclasses import dataclass
@@ -141,7 +140,18 @@ class Engine:
         self._primed_system = system
 
 
-@functools.cache
+_ENGINES: dict[EngineSettings, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def get_engine(settings: EngineSettings) -> Engine:
-    """One engine per settings per process: loading the model is the expensive part."""
-    return Engine(settings)
+    """One engine per settings per process: loading the model is the expensive part.
+
+    Locked because inspect may start several samples at once (its adaptive concurrency does
+    not always honour the provider's ``max_connections``): without the lock each would load
+    its own copy.
+    """
+    with _ENGINES_LOCK:
+        if settings not in _ENGINES:
+            _ENGINES[settings] = Engine(settings)
+        return _ENGINES[settings]
