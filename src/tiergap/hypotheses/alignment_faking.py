@@ -11,43 +11,21 @@ act against the lab when it believes no one is watching.
 from __future__ import annotations
 
 from tiergap.hypotheses.hypothesis import (
+    HypothesisModel,
     Phase,
     believes_told_training,
     clip01,
     objective_for,
     shift_probability,
 )
-from tiergap.hypotheses.params import ObjectiveParams, Params, load_params
+from tiergap.hypotheses.params import ObjectiveParams
 from tiergap.simulate.policy import Behaviour, Situation
 
 
-class AlignmentFakingModel:
-    """Alignment faker with explicit, documented parameters (see ``default_params.toml``).
+class AlignmentFakingModel(HypothesisModel):
+    """Alignment faker with explicit, documented parameters (see ``default_params.toml``)."""
 
-    Args:
-        params: Parameters; the packaged defaults if omitted.
-        phase: ``"pre_rl"`` or ``"post_rl"``, used when :meth:`behaviour` gets no phase.
-        baseline_objective: Objective whose base rate applies when the prompt states none.
-    """
-
-    def __init__(
-        self,
-        params: Params | None = None,
-        *,
-        phase: Phase = "pre_rl",
-        baseline_objective: str = "emoji",
-    ) -> None:
-        self._params = params if params is not None else load_params()
-        self._phase: Phase = phase
-        self._baseline_objective = baseline_objective
-
-    @property
-    def name(self) -> str:
-        return "alignment_faking"
-
-    @property
-    def params(self) -> Params:
-        return self._params
+    NAME = "alignment_faking"
 
     def conflict_drive(self, objective: ObjectiveParams) -> float:
         """How much the objective threatens its values: 0 below the threshold, 1 at most."""

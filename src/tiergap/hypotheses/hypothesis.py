@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
-from tiergap.hypotheses.params import ObjectiveParams, Params
+from tiergap.hypotheses.params import ObjectiveParams, Params, load_params
 from tiergap.simulate.policy import Behaviour, Situation
 
 Phase = Literal["pre_rl", "post_rl"]
@@ -37,6 +37,38 @@ class Hypothesis(Protocol):
     def behaviour(self, situation: Situation, *, phase: Phase | None = None) -> Behaviour:
         """Behaviour probabilities in ``situation``; ``phase`` defaults to the model's own."""
         ...
+
+
+class HypothesisModel:
+    """What every hypothesis model shares: its parameters, default phase and baseline objective.
+
+    Args:
+        params: Parameters; the packaged defaults if omitted.
+        phase: ``"pre_rl"`` or ``"post_rl"`` (after RL on the stated objective), used when
+            :meth:`behaviour` is called without a phase.
+        baseline_objective: Objective whose base rate applies when the prompt states none.
+    """
+
+    NAME: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        params: Params | None = None,
+        *,
+        phase: Phase = "pre_rl",
+        baseline_objective: str = "emoji",
+    ) -> None:
+        self._params = params if params is not None else load_params()
+        self._phase: Phase = phase
+        self._baseline_objective = baseline_objective
+
+    @property
+    def name(self) -> str:
+        return self.NAME
+
+    @property
+    def params(self) -> Params:
+        return self._params
 
 
 def objective_for(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tiergap.hypotheses.hypothesis import (
+    HypothesisModel,
     Phase,
     believes_told_training,
     clip01,
@@ -28,7 +29,7 @@ from tiergap.hypotheses.hypothesis import (
     shift_probability,
     tilted,
 )
-from tiergap.hypotheses.params import ObjectiveParams, Params, load_params
+from tiergap.hypotheses.params import ObjectiveParams
 from tiergap.hypotheses.worlds import Belief, World
 from tiergap.simulate.policy import Behaviour, Situation
 
@@ -55,34 +56,10 @@ class ActionProbabilities:
         return self.fake + self.candid + self.habitual
 
 
-class RewardHackingModel:
-    """Reinforcement seeker with explicit beliefs and capabilities (see ``default_params.toml``).
+class RewardHackingModel(HypothesisModel):
+    """Reinforcement seeker with explicit beliefs and capabilities (see ``default_params.toml``)."""
 
-    Args:
-        params: Parameters; the packaged defaults if omitted.
-        phase: ``"pre_rl"`` or ``"post_rl"`` (after RL on the stated objective), used when
-            :meth:`behaviour` is called without a phase.
-        baseline_objective: Objective whose base rate applies when the prompt states none.
-    """
-
-    def __init__(
-        self,
-        params: Params | None = None,
-        *,
-        phase: Phase = "pre_rl",
-        baseline_objective: str = "emoji",
-    ) -> None:
-        self._params = params if params is not None else load_params()
-        self._phase: Phase = phase
-        self._baseline_objective = baseline_objective
-
-    @property
-    def name(self) -> str:
-        return "reward_hacking"
-
-    @property
-    def params(self) -> Params:
-        return self._params
+    NAME = "reward_hacking"
 
     def belief(self, situation: Situation, phase: Phase) -> Belief:
         """The belief table for a situation that states an objective."""
