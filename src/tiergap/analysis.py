@@ -8,7 +8,9 @@ are analysed separately and never pooled.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -194,37 +196,35 @@ def _rates(records: list[SampleRecord]) -> dict[str, RateSummary]:
     return rates
 
 
-def _paired_metric(
-    a: list[SampleRecord], b: list[SampleRecord], key: str
-) -> tuple[np.ndarray, np.ndarray]:
-    right = {r.unit: v for r in b if (v := metric_value(r, key)) is not None}
+def paired_values(
+    a: list[SampleRecord], b: list[SampleRecord], value: Callable[[SampleRecord], float | None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``value`` for the paired units measured in both conditions, with their query ids.
+
+    A unit is (query, epoch, seed): :attr:`~tiergap.records.SampleRecord.unit`. A pair is
+    dropped from the *contrast* (never from the counts) when either side has no value (an
+    invalid or failed sample): the paired test needs both halves.
+    """
+    right = {r.unit: v for r in b if (v := value(r)) is not None}
     pairs = [
-        (v, right[r.unit]) for r in a if (v := metric_value(r, key)) is not None and r.unit in right
+        (v, right[r.unit], r.query_id) for r in a if (v := value(r)) is not None and r.unit in right
     ]
-    return np.asarray([p[0] for p in pairs]), np.asarray([p[1] for p in pairs])
+    return (
+        np.asarray([p[0] for p in pairs]),
+        np.asarray([p[1] for p in pairs]),
+        np.asarray([p[2] for p in pairs]),
+    )
 
 
 def paired_arrays(
     a: list[SampleRecord], b: list[SampleRecord], field: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values of ``field`` for the paired units usable in both conditions, with query ids.
+    """Values of the record attribute ``field`` for the units usable in both conditions."""
 
-    A unit is (query, epoch, seed): :attr:`~tiergap.records.SampleRecord.unit`.
+    def usable_field(r: SampleRecord) -> float | None:
+        return float(getattr(r, field)) if r.usable else None
 
-    A pair is dropped from the *contrast* (never from the counts) when either side is invalid:
-    the paired test needs both halves.
-    """
-    right = {r.unit: r for r in b if r.usable}
-    xs: list[float] = []
-    ys: list[float] = []
-    clusters: list[str] = []
-    for r in a:
-        other = right.get(r.unit)
-        if r.usable and other is not None:
-            xs.append(float(getattr(r, field)))
-            ys.append(float(getattr(other, field)))
-            clusters.append(r.query_id)
-    return np.asarray(xs), np.asarray(ys), np.asarray(clusters)
+    return paired_values(a, b, usable_field)
 
 
 def _empty_gap() -> stats.GapResult:
@@ -260,7 +260,9 @@ def summarise_experiment(
     for metric in (k for k in RATE_METRICS if k in measured):
         for left, right in GAP_CONTRASTS:
             if left in by_condition and right in by_condition:
-                x, y = _paired_metric(by_condition[left], by_condition[right], metric)
+                x, y, _ = paired_values(
+                    by_condition[left], by_condition[right], partial(metric_value, key=metric)
+                )
                 gap = stats.paired_proportion_gap(x, y) if len(x) else _empty_gap()
                 metric_gaps.setdefault(metric, {})[f"{left}_minus_{right}"] = gap
 

@@ -17,14 +17,13 @@ import math
 import re
 import sys
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import (
     EvalLog,
-    EvalSample,
     list_eval_logs,
     read_eval_log,
     read_eval_log_sample_summaries,
@@ -149,23 +148,6 @@ def _seed(header: EvalLog) -> int:
     return int(seed) if seed is not None else 0
 
 
-def _record(
-    sample: EvalSample, log_name: str, model: str, task_args: dict[str, object], seed: int = 0
-) -> SampleRecord:
-    """The record of one full sample (as read by :func:`read_eval_log_samples`)."""
-    return _build(
-        sample_id=sample.id,
-        epoch=sample.epoch,
-        metadata=sample.metadata or {},
-        scores=sample.scores,
-        error=sample.error.message if sample.error is not None else None,
-        log_name=log_name,
-        model=model,
-        task_args=task_args,
-        seed=seed,
-    )
-
-
 _SUMMARIES = "summaries.json"
 
 
@@ -249,11 +231,6 @@ def _log_records(path: str) -> tuple[EvalLog, list[SampleRecord]]:
         for summary in read_eval_log_sample_summaries(path)
     ]
     return header, records
-
-
-def iter_log_records(path: str) -> Iterator[SampleRecord]:
-    """Every sample record of one log, in log order (no de-duplication)."""
-    yield from _log_records(path)[1]
 
 
 def _unreadable_reason(err: Exception) -> str:
