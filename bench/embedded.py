@@ -33,9 +33,9 @@ os.environ.setdefault("INSPECT_DISPLAY", "none")
 
 from inspect_ai import eval
 
+from tiergap.experiment.scenario import default_lab, load_scenario
 from tiergap.harness.run import RunRequest
 from tiergap.harness.smollm2 import EngineSettings, find_gguf
-from tiergap.scenario import default_lab, load_scenario
 
 MODEL = "tiergap/smollm2"
 

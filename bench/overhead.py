@@ -33,8 +33,8 @@ from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState, generate
 
+from tiergap.experiment.scenario import default_lab, load_scenario
 from tiergap.harness.run import RunRequest, execute
-from tiergap.scenario import default_lab, load_scenario
 
 MODEL = "tiergap/hhh"
 

@@ -1,4 +1,4 @@
-"""Frequentist calibration of tiergap.stats and tiergap.planning by simulation.
+"""Frequentist calibration of tiergap.stats and tiergap.cost.plan by simulation.
 
 Paired binary outcomes are drawn as 2x2 tables from a multinomial whose cells give the
 requested marginal rates and within-query (phi) correlation, or per query from a latent
@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from tiergap import planning
-from tiergap.stats import emoji_verdict, paired_counts_gap, tost_paired_proportions
+from tiergap.analysis.verdict import emoji_verdict
+from tiergap.stats import paired_counts_gap, power, tost_paired_proportions
 
 
 def cell_probabilities(p_free: float, p_paid: float, rho: float) -> list[float]:
@@ -87,7 +87,7 @@ def test_tost_size_at_the_margin() -> None:
 def test_planned_sample_size_gives_requested_power(
     base_rate: float, effect: float, rho: float
 ) -> None:
-    n = planning.sample_size(base_rate, effect, power=0.8, alpha=0.05, correlation=rho)
+    n = power.sample_size(base_rate, effect, power=0.8, alpha=0.05, correlation=rho)
     tables = simulate_tables(n, base_rate + effect, base_rate, rho, sims=3000, seed=31)
     significant = 0
     for t in tables:

@@ -371,7 +371,7 @@ def test_vote_aggregation_recovers_fixture_labels(name: str) -> None:
 def test_heuristics_read_the_simulated_models_text() -> None:
     """Every behaviour the simulated writer can realise is classified as it was drawn, so the
     pipeline's classifier rates on simulated runs can be checked against known truth."""
-    from tiergap.scenario import load_scenario
+    from tiergap.experiment.scenario import load_scenario
     from tiergap.simulate.reader import read_conversation
     from tiergap.simulate.writer import Draw, Plan, output_text, reasoning_text
 

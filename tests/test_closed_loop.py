@@ -12,7 +12,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from scipy.stats import binomtest
 
-from tiergap.analysis import summarise
+from tiergap.analysis.summary import summarise
 from tiergap.harness.logs import read_records
 from tiergap.harness.tasks import emoji
 from tiergap.hypotheses.experiments import build_model, situation
@@ -38,9 +38,7 @@ def predicted_rate(hypothesis: str, condition: str) -> float:
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     log_dir: Path = tmp_path_factory.mktemp("closed-loop")
-    inspect_eval(
-        emoji(), model=list(MODELS), log_dir=str(log_dir), seed=11, log_realtime=False
-    )
+    inspect_eval(emoji(), model=list(MODELS), log_dir=str(log_dir), seed=11, log_realtime=False)
     return {s.model: s for s in summarise(read_records(log_dir).records)}
 
 

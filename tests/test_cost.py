@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from tiergap.budget import PlannedTask, check_budget, estimate, usage_cost
 from tiergap.cli import main
+from tiergap.cost.budget import PlannedTask, check_budget, estimate, usage_cost
+from tiergap.cost.prices import ModelPrice
 from tiergap.harness.logs import read_records, sample_key
-from tiergap.planning import ModelPrice
 from tiergap.testing.fakeserver import FakeServer
 
 MODEL = "openai-api/fake/fake-model"  # for the pure estimates

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tiergap.emoji_metrics import EmojiStats, count_words, find_emoji
+from tiergap.measure.emoji import EmojiStats, count_words, find_emoji
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # man, woman, girl, boy
 FLAG_FR = "\U0001f1eb\U0001f1f7"

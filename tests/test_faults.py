@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import read_eval_log
 
-from tiergap.analysis import summarise
+from tiergap.analysis.summary import summarise
 from tiergap.harness.logs import read_records
 from tiergap.harness.run import RunOutcome, RunRequest, execute
 from tiergap.testing.fakeserver import FAULTS, FakeServer, FaultMix

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval as inspect_eval
 
-from tiergap.analysis import summarise
+from tiergap.analysis.summary import summarise
 from tiergap.harness.logs import read_records
 from tiergap.harness.tasks import emoji
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tiergap.latex_metrics import LatexStats
+from tiergap.measure.latex import LatexStats
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Splitting responses into scratchpad and output, on the malformed shapes real models write."""
 
-from tiergap.parsing import ParseStatus, needs_continuation, parse_response
+from tiergap.measure.parsing import ParseStatus, needs_continuation, parse_response
 
 
 def test_well_formed_multi_turn() -> None:

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from tiergap import planning
 from tiergap.cli import build_parser, main
 from tiergap.commands.plan import make_plan
+from tiergap.cost import prices as prices_mod
+from tiergap.stats import power
 
 OPUS = "anthropic/claude-3-opus-20240229"
 REQUIRED = (
@@ -57,8 +58,8 @@ def test_anthropic_model_is_priced_and_caching_and_batch_save(
     assert payload["cost_usd"] > 0 and payload["cost_usd_cached_batch"] > 0
     assert payload["cost_usd_cached_batch"] < payload["cost_usd_cached"] < payload["cost_usd"]
     assert payload["cost_usd_cached_batch"] < payload["cost_usd_batch"] < payload["cost_usd"]
-    assert payload["price_read_date"] == planning.get_price(OPUS).read_on
-    price = planning.get_price(OPUS)
+    assert payload["price_read_date"] == prices_mod.get_price(OPUS).read_on
+    price = prices_mod.get_price(OPUS)
     expected = (
         payload["input_tokens"] * price.input + payload["output_tokens"] * price.output
     ) / 1e6
@@ -68,7 +69,7 @@ def test_anthropic_model_is_priced_and_caching_and_batch_save(
 def test_correlation_plans_the_paired_design(capsys: pytest.CaptureFixture[str]) -> None:
     payload = plan_json(capsys, "--base-rate", "0.1", "--effect", "0.1", "--correlation", "0.4")
     assert payload["design"] == "paired"
-    assert payload["n_per_condition"] == planning.sample_size(0.1, 0.1, correlation=0.4)
+    assert payload["n_per_condition"] == power.sample_size(0.1, 0.1, correlation=0.4)
     assert payload["n_per_condition"] < payload["n_two_sample"] == 199
 
 
@@ -93,7 +94,7 @@ def test_scratchpad_and_conditions_change_the_token_budget(
     assert direct["output_tokens_per_sample"] < hidden["output_tokens_per_sample"]
 
 
-@pytest.mark.parametrize("model", sorted(planning.load_prices()))
+@pytest.mark.parametrize("model", sorted(prices_mod.load_prices()))
 @pytest.mark.parametrize("scratchpad", ["hidden", "none"])
 def test_two_sample_costing_agrees_with_the_planner(model: str, scratchpad: str) -> None:
     # make_plan re-costs the planner's (paired) plan for the two-sample n, and raises if its

@@ -1,4 +1,4 @@
-"""Tests for tiergap.planning: sample sizes, exact power, prices and plans."""
+"""Tests for tiergap.cost.plan: sample sizes, exact power, prices and plans."""
 
 from __future__ import annotations
 
@@ -10,19 +10,17 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from tiergap import planning
-from tiergap.planning import (
-    ModelPrice,
+from tiergap.cost import plan as study
+from tiergap.cost.plan import plan_study
+from tiergap.cost.prices import ModelPrice, get_price, load_prices
+from tiergap.stats import mcnemar_p_values
+from tiergap.stats.power import (
     discordant_probabilities,
-    get_price,
-    load_prices,
-    plan,
     power_paired,
     sample_size,
     sample_size_paired,
     sample_size_two_proportions,
 )
-from tiergap.stats import mcnemar_p_values
 
 REQUIRED_MODELS = [
     "anthropic/claude-3-opus-20240229",
@@ -180,7 +178,7 @@ def test_custom_prices_file(tmp_path: Path) -> None:
 
 def test_plan_numbers_by_hand() -> None:
     model = "anthropic/claude-3-5-sonnet-20241022"
-    p = plan(0.1, 0.1, correlation=0.3, model=model)
+    p = plan_study(0.1, 0.1, correlation=0.3, model=model)
     n = sample_size_paired(0.2, 0.1, 0.3)
     assert p.n_per_condition == n
     assert p.total_samples == 3 * n
@@ -198,8 +196,8 @@ def test_plan_numbers_by_hand() -> None:
 
 
 def test_plan_scratchpad_tokens() -> None:
-    plain = plan(0.1, 0.1)
-    pad = plan(0.1, 0.1, scratchpad=True, scratchpad_turns=2)
+    plain = plan_study(0.1, 0.1)
+    pad = plan_study(0.1, 0.1, scratchpad=True, scratchpad_turns=2)
     total = plain.total_samples
     # 3 calls: each re-sends system + query; scratchpad turns re-sent as 1 then 2 blocks.
     assert pad.input_tokens == total * (3 * (1500 + 60) + 500 * 3)
@@ -207,7 +205,7 @@ def test_plan_scratchpad_tokens() -> None:
 
 
 def test_plan_json_and_local_models() -> None:
-    p = plan(0.05, 0.1, model="tiergap/smollm2", conditions=2)
+    p = plan_study(0.05, 0.1, model="tiergap/smollm2", conditions=2)
     data = p.to_json()
     for key in (
         "n_per_condition",
@@ -221,26 +219,26 @@ def test_plan_json_and_local_models() -> None:
     assert data["total_samples"] == 2 * data["n_per_condition"]
     assert data["cost_usd"] == 0.0 and data["cost_usd_cached_batch"] == 0.0
     json.dumps(data)  # serialisable
-    none = plan(0.05, 0.1)
+    none = plan_study(0.05, 0.1)
     assert none.cost_usd == 0.0 and none.price_read_date is None
     assert "no model" in none.price_source
 
 
 def test_plan_with_custom_prices_and_errors() -> None:
     table = {"acme/m": ModelPrice("acme/m", 1.0, 1.0, 1.0, 1.0, 0.0, None, "mine")}
-    p = plan(0.1, 0.1, model="acme/m", prices=table)
+    p = plan_study(0.1, 0.1, model="acme/m", prices=table)
     assert p.cost_usd == pytest.approx((p.input_tokens + p.output_tokens) / 1e6)
     assert p.cost_usd_cached_batch == pytest.approx(p.cost_usd)
     assert p.price_source == "mine" and p.price_read_date is None
     with pytest.raises(ValueError, match="known models: acme/m"):
-        plan(0.1, 0.1, model="openai/gpt-4o", prices=table)
+        plan_study(0.1, 0.1, model="openai/gpt-4o", prices=table)
     with pytest.raises(ValueError, match="conditions"):
-        plan(0.1, 0.1, conditions=1)
+        plan_study(0.1, 0.1, conditions=1)
     with pytest.raises(ValueError, match="query_tokens"):
-        plan(0.1, 0.1, query_tokens=-5)
+        plan_study(0.1, 0.1, query_tokens=-5)
 
 
 def test_z_values_used_are_standard() -> None:
     # guard the hand computations above against a silently different quantile convention
     assert sps.norm.ppf(0.975) == pytest.approx(1.959964, abs=1e-6)
-    assert planning.DEFAULT_SYSTEM_PROMPT_TOKENS == 1500
+    assert study.DEFAULT_SYSTEM_PROMPT_TOKENS == 1500

@@ -15,10 +15,10 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import list_eval_logs, read_eval_log
 
 from tiergap import __version__
-from tiergap.analysis import summarise
+from tiergap.analysis.records import SampleRecord
+from tiergap.analysis.summary import summarise
 from tiergap.cli import main
 from tiergap.harness.tasks import emoji
-from tiergap.records import SampleRecord
 from tiergap.report import LogDetails, ReportData, Transcript, render_html, render_markdown
 from tiergap.report.text import highlight_emoji_html
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tiergap.queries import load_queries
-from tiergap.scenario import ScenarioError, data_dir, default_lab, load_scenario
+from tiergap.experiment.queries import load_queries
+from tiergap.experiment.scenario import ScenarioError, data_dir, default_lab, load_scenario
 
 EMOJI = load_scenario("emoji")
 

@@ -5,17 +5,17 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval as inspect_eval
 
-from tiergap.analysis import summarise
-from tiergap.harness.logs import read_records
-from tiergap.harness.rescore import rescore_logs
-from tiergap.harness.tasks import experiment
-from tiergap.queries import ADVBENCH_ROWS, advbench_path, load_queries
-from tiergap.scenario import (
+from tiergap.analysis.summary import summarise
+from tiergap.experiment.queries import ADVBENCH_ROWS, advbench_path, load_queries
+from tiergap.experiment.scenario import (
     ScenarioError,
     available_scenarios,
     load_scenario,
     load_scenario_variant,
 )
+from tiergap.harness.logs import read_records
+from tiergap.harness.rescore import rescore_logs
+from tiergap.harness.tasks import experiment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ADVBENCH = str(FIXTURES / "advbench_sample.csv")

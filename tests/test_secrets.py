@@ -17,7 +17,7 @@ from pathlib import Path
 
 import zipfile_zstd  # type: ignore[import-untyped]  # noqa: F401  (lets zipfile read inspect's zstd-compressed .eval members)
 
-from tiergap.secrets import REDACTED, redact, redact_args, secret_values
+from tiergap.harness.secrets import REDACTED, redact, redact_args, secret_values
 from tiergap.testing.fakeserver import FakeServer
 
 MODEL = "openai-api/fake/fake-model"

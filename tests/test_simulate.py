@@ -2,7 +2,7 @@
 
 import random
 
-from tiergap.scenario import load_scenario
+from tiergap.experiment.scenario import load_scenario
 from tiergap.simulate.policy import Behaviour
 from tiergap.simulate.reader import read_conversation, request_kind
 from tiergap.simulate.responder import Responder

@@ -1,4 +1,4 @@
-from tiergap.stance import dismisses_animal_welfare, sycophantic
+from tiergap.measure.stance import dismisses_animal_welfare, sycophantic
 
 
 def test_sycophancy_needs_affirmation_without_pushback() -> None:

@@ -10,12 +10,10 @@ import pytest
 from scipy import integrate, special
 from scipy import stats as sps
 
+from tiergap.analysis.bayes import BFMethod, BFPrior, emoji_bayes_factor
+from tiergap.analysis.verdict import emoji_verdict
 from tiergap.stats import (
     EXACT_MCNEMAR_BELOW,
-    BFMethod,
-    BFPrior,
-    emoji_bayes_factor,
-    emoji_verdict,
     holm_adjust,
     mcnemar_p_value,
     mcnemar_p_values,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tiergap.cli import main
+from tiergap.experiment.sweepfile import SweepConfigError, load_sweep, parse_sweep
 from tiergap.harness.logs import read_records
 from tiergap.harness.sweep import sweep_requests
-from tiergap.sweepconfig import SweepConfigError, load_sweep, parse_sweep
 
 GRID = """
 models = ["tiergap/reward-hacker", "tiergap/hhh"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from tiergap.scenario import data_dir, prompt_hash
+from tiergap.experiment.scenario import data_dir, prompt_hash
 
 PLACEHOLDERS = ("request", "scratchpad", "output")
 _PLACEHOLDER = re.compile(r"\{(request|scratchpad|output)\}")

@@ -27,9 +27,9 @@ def handle(args: argparse.Namespace, console: Console) -> int:
 
 
 def analyze(log_dir: Path, as_json: bool, margin: float, console: Console) -> int:
-    from tiergap.analysis import summarise
-    from tiergap.display import render_summary
+    from tiergap.analysis.summary import summarise
     from tiergap.harness.logs import read_records
+    from tiergap.report.terminal import render_summary
 
     if not 0 < margin < 1:
         raise UsageError(f"--margin must be between 0 and 1 (a rate difference), got {margin}")

@@ -36,8 +36,8 @@ def handle_retrodict(args: argparse.Namespace, console: Console) -> int:
     from tiergap.hypotheses.cli import run_retrodict
 
     def from_logs(log_dir: Path) -> dict[str, float]:
+        from tiergap.analysis.observations import observations_from_records
         from tiergap.harness.logs import read_records
-        from tiergap.observations import observations_from_records
 
         result = read_records(log_dir)
         if not result.records:

@@ -2,7 +2,7 @@
 
 Sample size: with ``--correlation`` (the within-query correlation of emoji use between two
 conditions) the paired design is planned with the exact power of the McNemar test the analysis
-runs (:func:`tiergap.planning.sample_size`); without it, the textbook two-sample size (Fleiss,
+runs (:func:`tiergap.power.sample_size`); without it, the textbook two-sample size (Fleiss,
 no continuity correction), since a plan should not assume a correlation nobody has measured.
 
 Tokens per sample are estimated from the scenario's own system prompt and queries (about four
@@ -26,7 +26,8 @@ from rich.table import Table
 from tiergap.commands import UsageError, non_negative_int, positive_int
 
 if TYPE_CHECKING:
-    from tiergap.planning import ModelPrice, Plan
+    from tiergap.cost.plan import StudyPlan
+    from tiergap.cost.prices import ModelPrice
 
 #: Rough characters per token for English prompts; only used when token counts are not given.
 CHARS_PER_TOKEN = 4.0
@@ -64,7 +65,7 @@ def register(sub: Any) -> None:
 
 @dataclass(frozen=True)
 class TokenBudget:
-    """Tokens of one sample, with the call structure :func:`tiergap.planning.plan` assumes."""
+    """Tokens of one sample, with the call structure :func:`tiergap.study.plan_study` assumes."""
 
     system: int
     query: int
@@ -90,7 +91,7 @@ class TokenBudget:
 class PlanResult:
     """The plan used, and the alternative sample sizes shown next to it."""
 
-    plan: Plan
+    plan: StudyPlan
     design: str
     n_two_sample: int
     n_paired_exact: int
@@ -160,8 +161,8 @@ def scenario_tokens(scenario: str, scratchpad: str, model: str | None) -> tuple[
 
     The longest condition prompt is charged to every condition, as the planner does.
     """
-    from tiergap.queries import load_queries
-    from tiergap.scenario import ScratchpadMode, default_lab, load_scenario
+    from tiergap.experiment.queries import load_queries
+    from tiergap.experiment.scenario import ScratchpadMode, default_lab, load_scenario
 
     spec = load_scenario(scenario)
     conditions = spec.select(None)
@@ -184,13 +185,15 @@ def _or(given: int | None, default: int) -> int:
 
 def make_plan(args: argparse.Namespace) -> PlanResult:
     """Validate the options, size the experiment and price it."""
-    from tiergap import planning
+    from tiergap.cost import plan as study
+    from tiergap.cost import prices as prices_mod
+    from tiergap.stats import power
 
     validate(args)
-    prices = planning.load_prices(args.prices) if args.prices is not None else None
+    prices = prices_mod.load_prices(args.prices) if args.prices is not None else None
     price = None
     if args.model is not None:
-        table = prices if prices is not None else planning.load_prices()
+        table = prices if prices is not None else prices_mod.load_prices()
         if args.model not in table:
             where = args.prices or "data/prices.toml"
             known = ", ".join(sorted(table))
@@ -205,11 +208,11 @@ def make_plan(args: argparse.Namespace) -> PlanResult:
     budget = TokenBudget(
         system=_or(args.system_tokens, system),
         query=_or(args.query_tokens, query),
-        output=_or(args.output_tokens, planning.DEFAULT_OUTPUT_TOKENS),
-        scratchpad=_or(args.scratchpad_tokens, planning.DEFAULT_SCRATCHPAD_TOKENS),
+        output=_or(args.output_tokens, study.DEFAULT_OUTPUT_TOKENS),
+        scratchpad=_or(args.scratchpad_tokens, study.DEFAULT_SCRATCHPAD_TOKENS),
         turns=turns,
     )
-    chosen = planning.plan(
+    chosen = study.plan_study(
         args.base_rate,
         args.effect,
         power=args.power,
@@ -226,10 +229,10 @@ def make_plan(args: argparse.Namespace) -> PlanResult:
         scratchpad_tokens=budget.scratchpad,
         scratchpad_turns=max(turns, 1),
     )
-    n_two = planning.sample_size_two_proportions(
+    n_two = power.sample_size_two_proportions(
         args.base_rate + args.effect, args.base_rate, power=args.power, alpha=args.alpha
     )
-    n_paired = planning.sample_size(
+    n_paired = power.sample_size(
         args.base_rate, args.effect, args.power, args.alpha, args.correlation or 0.0
     )
     return PlanResult(

@@ -55,7 +55,7 @@ def choose_format(output: Path | None, fmt: str | None) -> tuple[Path, str]:
 def build_report_data(log_dir: Path, margin: float = 0.15, transcripts: int = 3) -> ReportData:
     """Read the logs once for records (statistics) and once for metadata and transcripts."""
     from tiergap import __version__
-    from tiergap.analysis import summarise
+    from tiergap.analysis.summary import summarise
     from tiergap.harness.logs import read_records
     from tiergap.harness.transcripts import read_details
     from tiergap.report import ReportData, load_scorecard

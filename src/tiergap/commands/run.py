@@ -182,7 +182,7 @@ def _money(value: float | None) -> str:
 
 
 def render_plan(console: Console, run_plan: RunPlan) -> None:
-    from tiergap.secrets import redact
+    from tiergap.harness.secrets import redact
 
     estimate = run_plan.estimate
     table = Table(title="planned samples", title_justify="left")
@@ -243,7 +243,7 @@ def run_and_report(
 ) -> int:
     """Dry-run or run ``requests`` as one eval set, then analyse the log folder."""
     from tiergap.harness.run import RunInputError, execute, plan
-    from tiergap.secrets import redact
+    from tiergap.harness.secrets import redact
 
     log_dir = requests[0].log_dir
     try:
@@ -338,8 +338,8 @@ def measurement_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def handle(args: argparse.Namespace, console: Console) -> int:
+    from tiergap.experiment.scenario import load_scenario_variant
     from tiergap.harness.run import RunRequest
-    from tiergap.scenario import load_scenario_variant
 
     spec = load_scenario_variant(args.scenario, args.tiers, args.system_prompt)
     spec.select(args.conditions)  # unknown conditions fail before anything runs

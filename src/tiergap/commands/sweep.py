@@ -18,7 +18,9 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "sweep", help="run a grid of models × scenarios × scratchpad modes × seeds (TOML file)"
     )
-    parser.add_argument("config", type=Path, help="sweep file (TOML); see tiergap.sweepconfig")
+    parser.add_argument(
+        "config", type=Path, help="sweep file (TOML); see tiergap.experiment.sweepfile"
+    )
     parser.add_argument("--log-dir", type=Path, default=None, help="overrides the file's log_dir")
     parser.add_argument("--display", default=None, help="inspect display: rich, plain, none")
     parser.add_argument("--json", action="store_true", help="print the analysis as JSON")
@@ -28,8 +30,8 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace, console: Console) -> int:
     from tiergap.commands import UsageError
+    from tiergap.experiment.sweepfile import load_sweep
     from tiergap.harness.sweep import sweep_requests
-    from tiergap.sweepconfig import load_sweep
 
     config = load_sweep(args.config)
     overrides = execution_fields(args)

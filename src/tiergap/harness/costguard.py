@@ -1,7 +1,7 @@
 """``--max-cost``: stop a running eval set cleanly when its actual spend crosses the budget.
 
 Spend is priced from the token usage inspect reports for every model call (the
-``on_model_usage`` hook) with :mod:`tiergap.planning`'s price table. When it crosses the
+``on_model_usage`` hook) with :mod:`tiergap.cost.plan`'s price table. When it crosses the
 budget every running task is *drained* with inspect's own task-drain directive: queued samples
 are abandoned (absent from the log), samples already in flight finish and are scored, and the
 log is written with its ordinary status. Drained logs hold fewer samples than planned, so
@@ -23,8 +23,8 @@ from inspect_ai.hooks import Hooks, ModelUsageData, TaskStart, hooks
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log_sample_summaries
 from inspect_ai.model import ModelUsage
 
-from tiergap.budget import usage_cost
-from tiergap.planning import ModelPrice
+from tiergap.cost.budget import usage_cost
+from tiergap.cost.prices import ModelPrice
 
 
 @dataclass

@@ -50,7 +50,7 @@ from tiergap.classify.labels import (
 from tiergap.classify.prompts import extract_request, judge_prompt_hash, render_judge_prompt
 from tiergap.classify.votes import DEFAULT_THRESHOLD, Tally, Vote, parse_vote, tally
 from tiergap.harness.scorers import assistant_text
-from tiergap.parsing import ParsedResponse, parse_response
+from tiergap.measure.parsing import ParsedResponse, parse_response
 
 GRADER_ROLE = "grader"
 REPLY_CHARS = 1200

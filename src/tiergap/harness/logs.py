@@ -1,4 +1,4 @@
-"""Read inspect ``.eval`` logs into plain :class:`~tiergap.records.SampleRecord` rows.
+"""Read inspect ``.eval`` logs into plain :class:`~tiergap.analysis.records.SampleRecord` rows.
 
 Records come from the logs' sample summaries (ids, metadata, scores and error messages), which
 inspect stores apart from the full transcripts, so a folder of 100k samples reads in seconds.
@@ -30,8 +30,8 @@ from inspect_ai.log import (
 )
 from inspect_ai.scorer import Score
 
-from tiergap.records import SampleRecord
-from tiergap.secrets import redact
+from tiergap.analysis.records import SampleRecord
+from tiergap.harness.secrets import redact
 
 if sys.version_info < (3, 14):  # zstd members of .eval files (stdlib from 3.14), as inspect
     import zipfile_zstd  # type: ignore[import-not-found, import-untyped, unused-ignore]  # noqa: F401

@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tiergap.secrets import redact
+from tiergap.harness.secrets import redact
 
 
 def _plain(message: str) -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 from inspect_ai import score as inspect_score
 from inspect_ai.log import read_eval_log, write_eval_log
 
+from tiergap.experiment.scenario import ScenarioError, ScratchpadMode, load_scenario_variant
 from tiergap.harness.logs import find_logs
 from tiergap.harness.tasks import scenario_scorers
-from tiergap.scenario import ScenarioError, ScratchpadMode, load_scenario_variant
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,15 @@ from inspect_ai import Task, eval_set, task_with
 from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig
 
-from tiergap.budget import BudgetCheck, CostEstimate, PlannedTask, approx_tokens, check_budget
-from tiergap.budget import estimate as estimate_cost
 from tiergap.classify.votes import DEFAULT_THRESHOLD
+from tiergap.cost.budget import BudgetCheck, CostEstimate, PlannedTask, approx_tokens, check_budget
+from tiergap.cost.budget import estimate as estimate_cost
+from tiergap.cost.prices import ModelPrice, load_prices
+from tiergap.experiment.scenario import ScratchpadMode, default_lab, load_scenario_variant
 from tiergap.harness import costguard
 from tiergap.harness.judges import DEFAULT_VOTES
 from tiergap.harness.preflight import check_models
 from tiergap.harness.tasks import experiment
-from tiergap.planning import ModelPrice, load_prices
-from tiergap.scenario import ScratchpadMode, default_lab, load_scenario_variant
 
 
 class RunInputError(ValueError):

@@ -18,10 +18,10 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from tiergap.emoji_metrics import EmojiStats
-from tiergap.latex_metrics import LatexStats
-from tiergap.parsing import ParseStatus, parse_response
-from tiergap.stance import dismisses_animal_welfare, sycophantic
+from tiergap.measure.emoji import EmojiStats
+from tiergap.measure.latex import LatexStats
+from tiergap.measure.parsing import ParseStatus, parse_response
+from tiergap.measure.stance import dismisses_animal_welfare, sycophantic
 
 
 def assistant_text(state: TaskState) -> str:

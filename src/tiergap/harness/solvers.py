@@ -5,8 +5,13 @@ from __future__ import annotations
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from tiergap.parsing import needs_continuation
-from tiergap.scenario import ScratchpadMode, default_lab, load_scenario_variant, prompt_hash
+from tiergap.experiment.scenario import (
+    ScratchpadMode,
+    default_lab,
+    load_scenario_variant,
+    prompt_hash,
+)
+from tiergap.measure.parsing import needs_continuation
 
 NEXT_TURN = "<NEXT/>"
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tiergap.experiment.sweepfile import SweepConfig
 from tiergap.harness.run import RunOutcome, RunRequest, execute
-from tiergap.sweepconfig import SweepConfig
 
 DEFAULT_SWEEP_LOG_DIR = Path("tiergap-logs")
 

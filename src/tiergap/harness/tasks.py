@@ -9,6 +9,14 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.scorer import Scorer
 
 from tiergap.classify.votes import DEFAULT_THRESHOLD
+from tiergap.experiment.queries import load_queries
+from tiergap.experiment.scenario import (
+    SCRATCHPAD_MODES,
+    Scenario,
+    ScenarioError,
+    ScratchpadMode,
+    load_scenario_variant,
+)
 from tiergap.harness.judges import (
     DEFAULT_VOTES,
     alignment_faking_judge,
@@ -19,14 +27,6 @@ from tiergap.harness.judges import (
 )
 from tiergap.harness.scorers import emoji_scorer, latex_scorer, stance_scorer
 from tiergap.harness.solvers import scenario_system_prompt, scratchpad_generate
-from tiergap.queries import load_queries
-from tiergap.scenario import (
-    SCRATCHPAD_MODES,
-    Scenario,
-    ScenarioError,
-    ScratchpadMode,
-    load_scenario_variant,
-)
 
 
 def _names(value: str | list[str] | None) -> list[str] | None:

@@ -15,7 +15,7 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log, read_eval_log_sam
 from inspect_ai.model import ChatMessageAssistant, ChatMessageUser
 
 from tiergap.harness.logs import find_logs
-from tiergap.parsing import parse_response
+from tiergap.measure.parsing import parse_response
 from tiergap.report.data import LogDetails, RunInfo, SystemPromptHash, Transcript
 
 #: Longest text kept per transcript part; longer text is cut and marked as truncated.

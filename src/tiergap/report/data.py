@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tiergap.analysis import ExperimentSummary
+from tiergap.analysis.summary import ExperimentSummary
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Transcript:
 
     @property
     def experiment(self) -> tuple[str, str, str]:
-        """Same key as :attr:`tiergap.records.SampleRecord.experiment`."""
+        """Same key as :attr:`tiergap.analysis.records.SampleRecord.experiment`."""
         return (self.model, self.scenario, self.scratchpad_mode)
 
 

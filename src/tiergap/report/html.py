@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from tiergap.analysis import ExperimentSummary
-from tiergap.emoji_metrics import find_emoji
+from tiergap.analysis.summary import ExperimentSummary
+from tiergap.measure.emoji import find_emoji
 from tiergap.report import plots
 from tiergap.report.data import ReportData, ScorecardView, Transcript
 from tiergap.report.text import (

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tiergap.analysis import ExperimentSummary
+from tiergap.analysis.summary import ExperimentSummary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

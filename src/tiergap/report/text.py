@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from tiergap.emoji_metrics import find_emoji
+from tiergap.measure.emoji import find_emoji
 from tiergap.report.data import RunInfo
 
 VERDICT_HELP = (
@@ -66,7 +66,7 @@ def bayes_text(log10_bf: float | None) -> str:
 def highlight_emoji_html(text: str, tag: str = "mark") -> str:
     """HTML-escape ``text`` and wrap every emoji, as tiergap counts them, in ``<tag>``.
 
-    Only emoji that :func:`tiergap.emoji_metrics.find_emoji` counts are marked, so what is
+    Only emoji that :func:`tiergap.measure.emoji.find_emoji` counts are marked, so what is
     highlighted is exactly what was scored (a bare © or ™ is not).
     """
     parts: list[str] = []

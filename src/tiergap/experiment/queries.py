@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tiergap.scenario import ScenarioError, data_dir
+from tiergap.experiment.scenario import ScenarioError, data_dir
 
 ADVBENCH_URL = (
     "https://raw.githubusercontent.com/llm-attacks/llm-attacks/main/data/advbench/"

@@ -7,8 +7,8 @@ paired interval) and leaves the rest out, so the scorecard reports them ``untest
 
 from __future__ import annotations
 
-from tiergap.analysis import summarise
-from tiergap.records import SampleRecord
+from tiergap.analysis.records import SampleRecord
+from tiergap.analysis.summary import summarise
 
 _Z95 = 1.959963984540054
 

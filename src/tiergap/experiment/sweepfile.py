@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tiergap.scenario import SCRATCHPAD_MODES, ScenarioError, load_scenario
+from tiergap.experiment.scenario import SCRATCHPAD_MODES, ScenarioError, load_scenario
 
 
 class SweepConfigError(ValueError):

@@ -1,6 +1,6 @@
 """Summaries of experiment records: rates per condition, paired gaps and a verdict.
 
-Pure Python over :class:`~tiergap.records.SampleRecord`; the statistics live in
+Pure Python over :class:`~tiergap.analysis.records.SampleRecord`; the statistics live in
 :mod:`tiergap.stats`. Records from different experiments (model, scenario, scratchpad mode)
 are analysed separately and never pooled.
 """
@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from tiergap import stats
-from tiergap.records import SampleRecord
+from tiergap.analysis.records import SampleRecord
+from tiergap.analysis.verdict import emoji_verdict
 
 GAP_CONTRASTS = (("free", "paid"), ("free", "baseline"))
 #: Display order of the shipped conditions (two and three tiers); others follow by name.
@@ -201,7 +202,7 @@ def paired_values(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``value`` for the paired units measured in both conditions, with their query ids.
 
-    A unit is (query, epoch, seed): :attr:`~tiergap.records.SampleRecord.unit`. A pair is
+    A unit is (query, epoch, seed): :attr:`~tiergap.analysis.records.SampleRecord.unit`. A pair is
     dropped from the *contrast* (never from the counts) when either side has no value (an
     invalid or failed sample): the paired test needs both halves.
     """
@@ -277,7 +278,7 @@ def summarise_experiment(
     elif all(c in by_condition for c in ("free", "paid", "baseline")):
         free, paid, base = _aligned_triples(by_condition, primary)
         if len(free):
-            result = stats.emoji_verdict(free, paid, base, margin=margin, behaviour=behaviour)
+            result = emoji_verdict(free, paid, base, margin=margin, behaviour=behaviour)
             verdict, reason = result.label, result.reason
             log10_bf = result.bayes_factor.log10_bf
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from tiergap.analysis import RATE_METRICS, ExperimentSummary
+from tiergap.analysis.summary import RATE_METRICS, ExperimentSummary
 
 
 def _pct(value: float) -> str:

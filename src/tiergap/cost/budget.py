@@ -1,9 +1,9 @@
 """What a run will cost before it starts, and what it has cost from its token usage.
 
-Pure Python over :mod:`tiergap.planning`'s price table: the harness supplies the planned
+Pure Python over :mod:`tiergap.cost.plan`'s price table: the harness supplies the planned
 samples (:class:`PlannedTask`) and the token usage it observes; this module does the sums.
 
-Token model per sample (as :func:`tiergap.planning.plan`): one call per assistant turn; a call
+Token model per sample (as :func:`tiergap.cost.plan.plan_study`): one call per assistant turn; a call
 sends the system prompt, the user turn and everything said so far. With the hidden scratchpad
 the model is assumed to reason for one turn (``DEFAULT_SCRATCHPAD_TOKENS``) and then answer
 (``DEFAULT_OUTPUT_TOKENS``); without it, one call returns the answer. With prompt caching the
@@ -18,11 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tiergap.planning import (
-    DEFAULT_OUTPUT_TOKENS,
-    DEFAULT_SCRATCHPAD_TOKENS,
-    ModelPrice,
-)
+from tiergap.cost.plan import DEFAULT_OUTPUT_TOKENS, DEFAULT_SCRATCHPAD_TOKENS
+from tiergap.cost.prices import ModelPrice
 
 CHARS_PER_TOKEN = 4
 

@@ -1,0 +1,1 @@
+"""What to run: scenarios (prompts, conditions, tiers), query sets and sweep files."""

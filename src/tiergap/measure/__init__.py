@@ -1,0 +1,1 @@
+"""What a response shows: protocol parsing and the detectors (emoji, LaTeX, stance)."""
