@@ -5,8 +5,10 @@ British-only column of ``data/lexicons/british_american.tsv`` (colour, organise,
 travelled, defence, paediatric, aluminium, ...). The lexicon lists only spellings that are not
 standard American English, and counts an American form only where it is not also standard
 British: "practice", "license", "program", "meter", "check", "tire", "story" and "draft" are
-ordinary British words and count for neither side; -ize is Oxford British, so only -ise marks
-British, and "analyses" (the plural of "analysis") counts for neither.
+ordinary British words and count for neither side; -ize is Oxford British, so -ise marks
+British and -ize counts for neither; "analyses" (the plural of "analysis") counts for neither.
+Words common in both varieties despite a British flavour (grey, theatre, catalogue, judgement,
+cancelled) are left out. The American count is reported but not used by the 0/1 value.
 
 Not counted, because the answer only carries them: words in code blocks and inline code, URLs
 and e-mail addresses, blockquotes and quoted spans (an answer explaining "colour" vs "color"),
