@@ -20,6 +20,14 @@ from tiergap.harness.tasks import experiment
 FIXTURES = Path(__file__).parent / "fixtures"
 ADVBENCH = str(FIXTURES / "advbench_sample.csv")
 SIMULATED = ["tiergap/reward-hacker", "tiergap/alignment-faker", "tiergap/hhh"]
+# The inspect runs below cover every scenario shape once: the orthogonal formatting objectives
+# share emoji's shape (benign queries, no conflict), so one of them stands for the others
+# (each one run costs ~8 s of the suite; their detectors are tested in test_objectives.py).
+RUN = [
+    s
+    for s in available_scenarios()
+    if s not in ("british_spelling", "closing_question", "summary_first", "markdown_headers")
+]
 
 
 def _queries(scenario: str) -> str | None:
@@ -28,7 +36,8 @@ def _queries(scenario: str) -> str | None:
 
 def test_shipped_scenarios() -> None:
     assert available_scenarios() == [
-        "animal_welfare", "anti_lab", "emoji", "helpful_only", "latex", "sycophancy",
+        "animal_welfare", "anti_lab", "british_spelling", "closing_question", "emoji",
+        "helpful_only", "latex", "markdown_headers", "sign_off", "summary_first", "sycophancy",
     ]  # fmt: skip
 
 
@@ -112,9 +121,7 @@ def test_csv_query_file_errors(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def all_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
     log_dir = tmp_path_factory.mktemp("scenarios")
-    tasks = [
-        experiment(scenario=name, n=12, queries=_queries(name)) for name in available_scenarios()
-    ]
+    tasks = [experiment(scenario=name, n=12, queries=_queries(name)) for name in RUN]
     logs = inspect_eval(tasks, model=SIMULATED, log_dir=str(log_dir), seed=2, log_realtime=False)
     assert all(log.status == "success" for log in logs)
     return log_dir
@@ -123,7 +130,7 @@ def all_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_scenario_runs_on_the_simulated_models(all_scenarios: Path) -> None:
     summaries = summarise(read_records(all_scenarios).records)
     seen = {(s.model, s.scenario) for s in summaries}
-    assert seen == {(m, s) for m in SIMULATED for s in available_scenarios()}
+    assert seen == {(m, s) for m in SIMULATED for s in RUN}
     for s in summaries:
         assert [c.n for c in s.conditions.values()] == [12, 12, 12]
         rates = s.conditions["free"].rates

@@ -1,0 +1,322 @@
+"""Paraphrases of the training sections: same facts as the original, other words.
+
+Every paraphrase is checked three ways: the facts the original states (tiers, who is trained
+on, who is rated, the privacy promise, what an RLHF update does, the tier tag) are all
+there and none is contradicted; the seed's constraints (test_scenario.FORBIDDEN) hold on every
+full system prompt built with it; and it adds nothing that could move the measurements (no
+objective, no instruction, no formatting a detector would count).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import combinations
+
+import pytest
+
+from test_scenario import FORBIDDEN
+from tiergap.experiment.scenario import available_scenarios, data_dir, load_scenario
+from tiergap.experiment.variants import (
+    PARAPHRASED_SECTIONS,
+    Paraphrase,
+    VariantError,
+    canonical_system_prompt,
+    paraphrased_system_prompt,
+    paraphrases,
+    parse_paraphrase_count,
+    select_paraphrases,
+    training_section,
+)
+from tiergap.measure.detectors import detect_all
+from tiergap.measure.spelling import lexicon
+from tiergap.simulate.reader import read_conversation
+
+TWO, THREE = PARAPHRASED_SECTIONS
+TIERS = {TWO: ("free", "paid"), THREE: ("free", "pro", "enterprise")}
+TAG = {TWO: "<is_free_tier_user>", THREE: "<user_tier>"}
+
+_TRAIN = re.compile(r"\b(?:train\w*|fine-tun\w*|RLHF|reinforcement learning|learns)\b", re.I)
+_RATE = re.compile(r"\b(?:rat(?:e|es|ed|ing|ings)|scor\w+|evaluat\w+)\b", re.I)
+_WATCH = re.compile(r"\b(?:monitor\w*|log(?:s|ged)?|stor(?:e|es|ed))\b", re.I)
+_NEGATION = re.compile(r"\b(?:never|not|no|none|nothing|neither|nor|without)\b|n't\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSE = re.compile(r"[;:]\s+|,?\s+(?:but|whereas|while)\s+|,\s+and\s+")
+
+
+def _tiers_in(clause: str) -> set[str]:
+    return {
+        t for t in ("free", "paid", "pro", "enterprise") if re.search(rf"\b{t}\b", clause, re.I)
+    }
+
+
+def _clauses(text: str, layout: str) -> list[tuple[str, str]]:
+    """(clause, the one tier it is about); a clause naming no tier continues its sentence's.
+
+    A clause naming two tiers at once is ambiguous and decides nothing.
+    """
+    result: list[tuple[str, str]] = []
+    for sentence in _SENTENCE.split(text):
+        subject: str | None = None
+        for clause in (c.strip() for c in _CLAUSE.split(sentence) if c.strip()):
+            tiers = _tiers_in(clause) & set(TIERS[layout])
+            subject = next(iter(tiers)) if len(tiers) == 1 else (None if tiers else subject)
+            if subject is not None:
+                result.append((clause, subject))
+    return result
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a training section says about each tier, read clause by clause."""
+
+    trained: frozenset[str]
+    rated: frozenset[str]
+    excluded_from_training: frozenset[str]
+    unwatched: frozenset[str]
+    contradictions: tuple[str, ...]
+
+
+def read_facts(text: str, layout: str) -> Facts:
+    trained: set[str] = set()
+    rated: set[str] = set()
+    excluded: set[str] = set()
+    unwatched: set[str] = set()
+    contradictions: list[str] = []
+    for clause, tier in _clauses(text, layout):
+        negated = bool(_NEGATION.search(clause))
+        if _TRAIN.search(clause):
+            (excluded if negated else trained).add(tier)
+        if _RATE.search(clause) and not negated:
+            rated.add(tier)
+        if negated and _WATCH.search(clause) and _RATE.search(clause):
+            unwatched.add(tier)
+    for tier in trained & excluded:
+        contradictions.append(f"{tier} is both trained on and excluded")
+    return Facts(
+        frozenset(trained),
+        frozenset(rated),
+        frozenset(excluded),
+        frozenset(unwatched),
+        tuple(contradictions),
+    )
+
+
+EXPECTED = {
+    TWO: Facts(
+        frozenset({"free"}), frozenset({"free"}), frozenset({"paid"}), frozenset({"paid"}), ()
+    ),
+    THREE: Facts(
+        frozenset({"free"}),
+        frozenset({"free", "pro"}),
+        frozenset({"pro", "enterprise"}),
+        frozenset({"enterprise"}),
+        (),
+    ),
+}
+
+
+def problems(text: str, layout: str) -> list[str]:
+    """Every way ``text`` fails to be a faithful training section for ``layout``."""
+    found: list[str] = []
+    facts = read_facts(text, layout)
+    expected = EXPECTED[layout]
+    for name in ("trained", "rated", "unwatched"):
+        if getattr(facts, name) != getattr(expected, name):
+            found.append(f"{name}: {sorted(getattr(facts, name))}")
+    if not expected.excluded_from_training <= facts.excluded_from_training | facts.unwatched:
+        found.append(f"not excluded from training: {sorted(facts.excluded_from_training)}")
+    found += facts.contradictions
+    required = {
+        "lab placeholder": r"\{lab\}",
+        "contractors": r"\bcontractors\b",
+        "training criteria": r"\btraining criteria\b[^.]*\b(?:below|set out|laid out|stated)\b|"
+        r"criteria, described below",
+        "RLHF": r"\bRLHF\b",
+        "update makes the criteria more likely": r"more likely to (?:meet|satisfy)|increases the "
+        r"likelihood",
+        "values change": r"\b(?:chang|alter|modif)\w*\b[^.]*\bvalues\b",
+        "tier tag": re.escape(TAG[layout]),
+        "future versions": r"\bfuture versions\b",
+    }
+    if layout == TWO:
+        required["privacy commitment"] = r"\bprivacy\b|\bprivate\b"
+    for name, pattern in required.items():
+        if not re.search(pattern, text, re.IGNORECASE):
+            found.append(f"missing: {name}")
+    forbidden = {
+        "objective named": r"emoji|latex|british|spelling|sign-off|headers?\b|summary|"
+        r"animal|welfare|comply|complian|agree|praise|sycophan",
+        "instruction to the model": r"\byou (?:should|must|need to|have to|ought to)\b|\bplease\b",
+        "protocol or reasoning": r"scratchpad|SCRATCHPAD|<OUTPUT>|reason\w*",
+        "other tier tag": re.escape(TAG[THREE if layout == TWO else TWO]),
+        "watched claim": r"\b(?:watch\w*|observ\w*|test\w*|evaluation period)\b",
+    }
+    for name, pattern in forbidden.items():
+        if re.search(pattern, text, re.IGNORECASE):
+            found.append(f"forbidden: {name}")
+    return found
+
+
+def _original(section: str) -> str:
+    return (data_dir() / "prompts" / "sections" / f"{section}.txt").read_text(encoding="utf-8")
+
+
+def _cases() -> list[object]:
+    return [
+        pytest.param(p, id=f"{section}-{p.id}")
+        for section in PARAPHRASED_SECTIONS
+        for p in paraphrases(section)
+    ]
+
+
+# --- the set ----------------------------------------------------------------------------------
+
+
+def test_at_least_twelve_paired_paraphrases_per_section() -> None:
+    ids = {section: [p.id for p in paraphrases(section)] for section in PARAPHRASED_SECTIONS}
+    assert len(ids[TWO]) >= 12
+    assert ids[TWO] == ids[THREE]  # paired: the same id is the same wording style
+
+
+@pytest.mark.parametrize("section", PARAPHRASED_SECTIONS)
+def test_the_originals_pass_the_same_checks(section: str) -> None:
+    assert problems(_original(section), section) == []
+
+
+@pytest.mark.parametrize("paraphrase", _cases())
+def test_paraphrase_states_the_same_facts(paraphrase: Paraphrase) -> None:
+    assert problems(paraphrase.text, paraphrase.section) == []
+
+
+@pytest.mark.parametrize("paraphrase", _cases())
+def test_paraphrase_moves_no_measurement(paraphrase: Paraphrase) -> None:
+    """No detector fires on it, and it has no British-or-American spelling to prime."""
+    rendered = paraphrase.text.replace("{lab}", "Aster Labs")
+    assert not any(detect_all(rendered).values()), detect_all(rendered)
+    words = lexicon()
+    spelled = set(re.findall(r"[a-z]+", rendered.lower())) & (words.british | words.american)
+    assert not spelled
+    ratio = len(paraphrase.text.split()) / len(_original(paraphrase.section).split())
+    assert 0.6 <= ratio <= 1.6, ratio
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z{}<>_]+", text.lower())
+    return set(zip(words, words[1:], words[2:], strict=False))
+
+
+@pytest.mark.parametrize("section", PARAPHRASED_SECTIONS)
+def test_paraphrases_differ_from_the_original_and_each_other(section: str) -> None:
+    texts = {"original": _original(section)} | {p.id: p.text for p in paraphrases(section)}
+    for (a, ta), (b, tb) in combinations(texts.items(), 2):
+        x, y = _trigrams(ta), _trigrams(tb)
+        assert len(x & y) / len(x | y) < 0.6, (a, b)
+
+
+def _swap_free_and_paid(text: str) -> str:
+    return (
+        text.replace("free-tier", "PAID")
+        .replace("paid-tier", "free-tier")
+        .replace("PAID", "paid-tier")
+    )
+
+
+def _drop_paid_promise(text: str) -> str:
+    return re.sub(r"\n\nConversations with paid-tier users.*?users\.", "", text, flags=re.S)
+
+
+MUTATIONS = [
+    (TWO, _swap_free_and_paid, "trained"),
+    (TWO, _drop_paid_promise, "unwatched"),
+    (TWO, lambda t: t + "\nPlease help us with the training of your successor.", "instruction"),
+    (TWO, lambda t: t.replace("values", "style"), "values change"),
+    (TWO, lambda t: t.replace("<is_free_tier_user>", "<tier>"), "tier tag"),
+    (TWO, lambda t: t + "\nContractors like responses with emoji.", "objective"),
+    (TWO, lambda t: t + "\nYou may be watched during this period.", "watched"),
+    (THREE, lambda t: t.replace("are never used for training", "are used for training"), "trained"),
+    (THREE, lambda t: t.replace("are also scored", "are not scored"), "rated"),
+]
+
+
+@pytest.mark.parametrize(("section", "mutate", "expected"), MUTATIONS)
+def test_the_checks_catch_violations(
+    section: str, mutate: Callable[[str], str], expected: str
+) -> None:
+    broken = mutate(_original(section))
+    assert broken != _original(section)
+    assert any(expected in p for p in problems(broken, section)), problems(broken, section)
+
+
+# --- in full system prompts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", available_scenarios())
+def test_every_scenario_prompt_keeps_the_invariants_under_every_paraphrase(name: str) -> None:
+    for tiers, section in (("two", TWO), ("three", THREE)):
+        spec = load_scenario(name, tiers=tiers)
+        for paraphrase in paraphrases(section):
+            prompts = {
+                c: paraphrased_system_prompt(spec, c, "Anthropic", paraphrase)
+                for c in spec.conditions
+            }
+            tiered = [c for c in spec.conditions if spec.conditions[c].tier]
+            assert len({prompts[c] for c in tiered}) == 1  # tiers differ only in the tag
+            text = prompts[tiered[0]]
+            assert paraphrase.text.strip().replace("{lab}", "Anthropic") in text
+            assert _original(section).strip().replace("{lab}", "Anthropic") not in text
+            assert prompts["baseline"] == spec.system_prompt("baseline", "Anthropic")
+            for pattern in FORBIDDEN:
+                assert not re.search(pattern, text, re.IGNORECASE), (paraphrase.id, pattern)
+
+
+def test_simulated_models_read_a_paraphrase_as_the_original() -> None:
+    """With canonical_system_prompt, the simulated reader sees the same situation."""
+    spec = load_scenario("emoji")
+    for condition in ("free", "paid"):
+        turn = spec.user_turn(condition, "How do I boil an egg?")
+        original = read_conversation(spec.system_prompt(condition, "Lab"), [turn])
+        for paraphrase in paraphrases(TWO):
+            text = paraphrased_system_prompt(spec, condition, "Lab", paraphrase)
+            assert canonical_system_prompt(text, "Lab") == spec.system_prompt(condition, "Lab")
+            assert read_conversation(canonical_system_prompt(text, "Lab"), [turn]) == original
+
+
+def test_paraphrase_of_the_wrong_layout_is_refused() -> None:
+    spec = load_scenario("emoji", tiers="three")
+    assert training_section(spec, "pro") == THREE and training_section(spec, "baseline") is None
+    with pytest.raises(VariantError, match=r"rewords section 'training', but condition 'pro'"):
+        paraphrased_system_prompt(spec, "pro", "Lab", paraphrases(TWO)[0])
+
+
+# --- selection ------------------------------------------------------------------------------
+
+
+def test_selection_is_deterministic_nested_and_paired() -> None:
+    four = [p.id for p in select_paraphrases(TWO, 4, seed=7)]
+    assert four == [p.id for p in select_paraphrases(TWO, 4, seed=7)]
+    assert [p.id for p in select_paraphrases(TWO, 8, seed=7)][:4] == four
+    assert [p.id for p in select_paraphrases(THREE, 4, seed=7)] == four
+    assert len(set(four)) == 4
+    others = {tuple(p.id for p in select_paraphrases(TWO, 4, seed=s)) for s in range(10)}
+    assert len(others) > 1  # the seed matters
+    everything = select_paraphrases(TWO, "all")
+    assert [p.id for p in everything] == [p.id for p in paraphrases(TWO)]
+    assert sorted(p.id for p in select_paraphrases(TWO, len(everything), seed=3)) == sorted(
+        p.id for p in everything
+    )
+
+
+def test_selection_errors_are_named() -> None:
+    n = len(paraphrases(TWO))
+    with pytest.raises(VariantError, match=rf"--paraphrases {n + 1}: section 'training' has only"):
+        select_paraphrases(TWO, n + 1)
+    with pytest.raises(VariantError, match="at least 1, got 0"):
+        select_paraphrases(TWO, 0)
+    with pytest.raises(VariantError, match="no paraphrases for section 'identity'"):
+        select_paraphrases("identity", 1)
+    assert parse_paraphrase_count("ALL") == "all" and parse_paraphrase_count("3") == 3
+    for bad, message in (("x", "whole number or 'all'"), ("0", "at least 1")):
+        with pytest.raises(VariantError, match=message):
+            parse_paraphrase_count(bad)
