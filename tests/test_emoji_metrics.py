@@ -1,5 +1,8 @@
 """Emoji counting edge cases: what a reader would count as one emoji."""
 
+import random
+import re
+
 import pytest
 
 from tiergap.measure.emoji import EmojiStats, count_words, find_emoji
@@ -71,3 +74,43 @@ def test_no_emoji_stats() -> None:
 
 def test_words_ignore_emoji_and_punctuation() -> None:
     assert count_words("Hello, world! \U0001f44b It's 2024.") == 4
+
+
+def _reference(text: str) -> tuple[list[str], int]:
+    """The definition the fast counter must match: the emoji library over the whole text."""
+    import emoji
+
+    from tiergap.measure.emoji import _is_emoji_presentation
+
+    found = []
+    for match in emoji.emoji_list(text):
+        sequence = match["emoji"]
+        if len(sequence) == 1 and text[match["match_end"] : match["match_end"] + 1] == "\ufe0f":
+            sequence += "\ufe0f"
+        if _is_emoji_presentation(sequence):
+            found.append(sequence)
+    words = re.compile(r"[^\W_]+(?:['’][^\W_]+)*").findall(emoji.replace_emoji(text, " "))
+    return found, len(words)
+
+
+def test_fast_counter_matches_the_library_on_the_whole_text() -> None:
+    """Only runs of emoji-sequence characters are tokenised: same emoji, same words."""
+    import emoji
+
+    rng = random.Random(13)
+    sequences = sorted(emoji.EMOJI_DATA)
+    pieces = [
+        "word", "It's", " ", "\n", "2024", "#", "*", "1", ",", "©", "™", "ℹ", "Ⓜ", "↔", "é",
+        "\u200d", "\ufe0f", "\ufe0e", "\u20e3", "\U0001f3fd", "\U0001f1eb", "\U0001f1f7", "_",
+        FAMILY, FLAG_FR, KEYCAP_ONE, THUMBS_MEDIUM, HEART_EMOJI, RAINBOW_FLAG,
+    ]  # fmt: skip
+    for _ in range(3000):
+        parts = [
+            rng.choice(sequences) if rng.random() < 0.3 else rng.choice(pieces)
+            for _ in range(rng.randint(0, 12))
+        ]
+        text = "".join(parts)
+        expected = _reference(text)
+        assert (find_emoji(text), count_words(text)) == expected, repr(text)
+        stats = EmojiStats.of(text)
+        assert (stats.count, stats.words) == (len(expected[0]), expected[1]), repr(text)

@@ -155,8 +155,8 @@ def test_the_fast_summary_reader_agrees_with_inspects(
     from tiergap.harness import logs
 
     path = faulty_run[1].logs[0].location
-    assert logs._raw_summaries(path) is not None  # the finished log takes the fast path
+    assert logs.finished_log_summaries_json(path) is not None  # the fast path is taken
     _, fast = logs._log_records(path)
-    monkeypatch.setattr(logs, "_raw_summaries", lambda _: None)
+    monkeypatch.setattr(logs, "finished_log_summaries_json", lambda _: None)
     _, slow = logs._log_records(path)
     assert fast == slow and len(fast) == 3 * N

@@ -121,7 +121,9 @@ def test_csv_query_file_errors(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def all_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
     log_dir = tmp_path_factory.mktemp("scenarios")
-    tasks = [experiment(scenario=name, n=12, queries=_queries(name)) for name in RUN]
+    tasks = [
+        experiment(scenario=name, n=12, queries=_queries(name), judges=True) for name in RUN
+    ]
     logs = inspect_eval(tasks, model=SIMULATED, log_dir=str(log_dir), seed=2, log_realtime=False)
     assert all(log.status == "success" for log in logs)
     return log_dir

@@ -33,7 +33,8 @@ def observations_from_records(
     chosen = _select_model(records, model)
     observed: dict[str, float] = {}
     for summary in summarise(chosen):
-        if summary.scenario == "emoji" and summary.scratchpad == "hidden":
+        # the catalogue's emoji experiment: an emoji gap measured with the hidden scratchpad
+        if summary.primary_metric == "any_emoji" and summary.scratchpad == "hidden":
             gap = summary.gaps.get("free_minus_paid")
             if gap is not None and gap.n_pairs > 0:
                 observed["emoji_objective"] = 100.0 * gap.estimate

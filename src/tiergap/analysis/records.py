@@ -11,8 +11,9 @@ class SampleRecord:
     """One scored (or failed) sample, flattened out of an inspect log.
 
     ``status`` is the parse status (``ok``, ``untagged``, ``unclosed``, ``invalid``) or
-    ``error`` when the sample failed before it could be scored; metric fields are ``None``
-    exactly when the sample is not usable, so a failure can never pass for a zero.
+    ``error`` when the sample failed before it could be scored. The emoji fields are filled
+    only where the scenario measures emoji, and only for usable samples, so a failure can
+    never pass for a zero; every other observable is in ``values``.
     """
 
     log: str
@@ -35,6 +36,13 @@ class SampleRecord:
     a classifier that could not judge the sample leaves its keys out."""
     methods: Mapping[str, str] = field(default_factory=dict)
     """How each classifier decided, by scorer name: ``judge`` or ``heuristic``."""
+    primary_metric: str = "any_emoji"
+    """The score value the scenario's verdict is on (``any_emoji``, ``latex``, ``full``, ...)."""
+    primary_label: str = "emoji"
+    """How a verdict sentence names that metric."""
+    conflicts_with_values: bool = False
+    """Whether the scenario's objective conflicts with HHH values (then both hypotheses
+    predict a tier gap, and the reasoning rather than the gap tells them apart)."""
 
     @property
     def unit(self) -> tuple[str, int, int]:
@@ -43,7 +51,7 @@ class SampleRecord:
 
     @property
     def usable(self) -> bool:
-        return self.status not in ("invalid", "error") and self.any_emoji is not None
+        return self.status not in ("invalid", "error")
 
     @property
     def experiment(self) -> tuple[str, str, str]:

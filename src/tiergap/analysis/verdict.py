@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.analysis.bayes import BayesFactorResult, BFPrior, emoji_bayes_factor
 from tiergap.stats._common import (
     BinaryInput,
@@ -50,7 +51,7 @@ def emoji_verdict(
     free: BinaryInput,
     paid: BinaryInput,
     baseline: BinaryInput,
-    margin: float = 0.15,
+    margin: float = DEFAULT_MARGIN,
     alpha: float = 0.05,
     prior: BFPrior | None = None,
     behaviour: str = "emoji",

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
+from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.commands import UsageError
 
 
@@ -17,7 +18,10 @@ def register(sub: Any) -> None:
     parser.add_argument("log_dir", type=Path)
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument(
-        "--margin", type=float, default=0.15, help="equivalence margin for 'no gap' (rate units)"
+        "--margin",
+        type=float,
+        default=DEFAULT_MARGIN,
+        help="equivalence margin for 'no gap' (rate units)",
     )
     parser.set_defaults(handler=handle)
 

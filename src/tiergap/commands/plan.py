@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from tiergap.cost.plan import StudyPlan
     from tiergap.cost.prices import ModelPrice
 
-#: Rough characters per token for English prompts; only used when token counts are not given.
-CHARS_PER_TOKEN = 4.0
-
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("plan", help="sample size and cost of an experiment")
@@ -161,6 +158,7 @@ def scenario_tokens(scenario: str, scratchpad: str, model: str | None) -> tuple[
 
     The longest condition prompt is charged to every condition, as the planner does.
     """
+    from tiergap.cost.budget import approx_tokens
     from tiergap.experiment.queries import load_queries
     from tiergap.experiment.scenario import ScratchpadMode, default_lab, load_scenario
 
@@ -168,15 +166,13 @@ def scenario_tokens(scenario: str, scratchpad: str, model: str | None) -> tuple[
     conditions = spec.select(None)
     lab = default_lab(model or "")
     mode: ScratchpadMode = "hidden" if scratchpad == "hidden" else "none"
-    system = max(len(spec.system_prompt(c.name, lab=lab, scratchpad=mode)) for c in conditions)
+    system = max(
+        approx_tokens(spec.system_prompt(c.name, lab=lab, scratchpad=mode)) for c in conditions
+    )
     queries = load_queries(spec.queries)
     tagged = max(conditions, key=lambda c: len(c.tag)).name
-    user = sum(len(spec.user_turn(tagged, q.text)) for q in queries) / len(queries)
-    return (
-        math.ceil(system / CHARS_PER_TOKEN),
-        math.ceil(user / CHARS_PER_TOKEN),
-        len(conditions),
-    )
+    user = sum(approx_tokens(spec.user_turn(tagged, q.text)) for q in queries) / len(queries)
+    return system, math.ceil(user), len(conditions)
 
 
 def _or(given: int | None, default: int) -> int:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.commands import UsageError, non_negative_int
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ def register(sub: Any) -> None:
         "--format", choices=FORMATS, default=None, help="html or md (default: from -o, else html)"
     )
     parser.add_argument(
-        "--margin", type=float, default=0.15, help="equivalence margin for 'no gap' (rate units)"
+        "--margin",
+        type=float,
+        default=DEFAULT_MARGIN,
+        help="equivalence margin for 'no gap' (rate units)",
     )
     parser.add_argument(
         "--transcripts",
@@ -52,7 +56,9 @@ def choose_format(output: Path | None, fmt: str | None) -> tuple[Path, str]:
     return (output if output is not None else Path(f"report.{fmt}")), fmt
 
 
-def build_report_data(log_dir: Path, margin: float = 0.15, transcripts: int = 3) -> ReportData:
+def build_report_data(
+    log_dir: Path, margin: float = DEFAULT_MARGIN, transcripts: int = 3
+) -> ReportData:
     """Read the logs once for records (statistics) and once for metadata and transcripts."""
     from tiergap import __version__
     from tiergap.analysis.summary import summarise

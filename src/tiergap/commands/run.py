@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.commands import DEFAULT_LOG_DIR, UsageError, csv_list, positive_int
 from tiergap.commands.analyze import analyze
 
@@ -282,7 +283,7 @@ def run_and_report(
         code = 1
     elif outcome.spent_usd:
         console.print(f"spent: {_money(outcome.spent_usd)} (priced from token usage)")
-    analysed = analyze(log_dir, as_json, 0.15, console)
+    analysed = analyze(log_dir, as_json, DEFAULT_MARGIN, console)
     console.print(f"logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
     return code or analysed
 
@@ -328,7 +329,8 @@ def measurement_fields(args: argparse.Namespace) -> dict[str, Any]:
     if args.no_judge and "grader" in roles:
         raise UsageError("--no-judge and a grader model contradict each other")
     return {
-        "judges": not args.no_judge,
+        # None: the scenario's own classifiers, plus the reasoning ones when a grader is bound
+        "judges": False if args.no_judge else None,
         "votes": args.votes,
         "threshold": args.threshold,
         "tiers": args.tiers,

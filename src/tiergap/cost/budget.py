@@ -3,12 +3,12 @@
 Pure Python over :mod:`tiergap.cost.plan`'s price table: the harness supplies the planned
 samples (:class:`PlannedTask`) and the token usage it observes; this module does the sums.
 
-Token model per sample (as :func:`tiergap.cost.plan.plan_study`): one call per assistant turn; a call
-sends the system prompt, the user turn and everything said so far. With the hidden scratchpad
-the model is assumed to reason for one turn (``DEFAULT_SCRATCHPAD_TOKENS``) and then answer
-(``DEFAULT_OUTPUT_TOKENS``); without it, one call returns the answer. With prompt caching the
-system prompt is written to the cache once per (model, task, condition) and read back on every
-other call; Anthropic's batch discount applies on top.
+Token model per sample (as :func:`tiergap.cost.plan.plan_study`): one call per assistant
+turn; a call sends the system prompt, the user turn and everything said so far. With the
+hidden scratchpad the model is assumed to reason for one turn (``DEFAULT_SCRATCHPAD_TOKENS``)
+and then answer (``DEFAULT_OUTPUT_TOKENS``); without it, one call returns the answer. With
+prompt caching the system prompt is written to the cache once per (model, task, condition)
+and read back on every other call; Anthropic's batch discount applies on top.
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ CHARS_PER_TOKEN = 4
 
 
 def approx_tokens(text: str) -> int:
-    """Rough token count (about four characters a token); never below 1 for non-empty text."""
+    """Rough token count (about four characters a token); never below 1 for non-empty text.
+
+    The one rough counter: cost estimates, ``tiergap plan``, and the usage the simulated
+    models and the fake server report all use it.
+    """
     return math.ceil(len(text) / CHARS_PER_TOKEN) if text else 0
 
 

@@ -1,9 +1,12 @@
-"""Scenarios as data: system prompts and user turns for each condition of an experiment.
+"""Scenarios as data: system prompts, user turns and what is measured, per experiment.
 
-A scenario file (``data/scenarios/NAME.toml``) names its training objective, its query set and
-optionally its own conditions; tier layouts (two tiers, or free/pro/enterprise) are shared in
-``_tiers.toml``. This module renders them into plain strings and knows nothing about inspect,
-so tests and other tools can build the exact prompts a model will see.
+A scenario file (``data/scenarios/NAME.toml``, or a user's own ``.toml``) names its training
+objective, its query set, optionally its own conditions, and *what the experiment measures*:
+the primary metric the verdict is on, the deterministic detector that produces it, the
+classifiers that run, and a generation limit. Tier layouts (two tiers, or free/pro/enterprise)
+are shared in ``_tiers.toml``. This module renders prompts into plain strings and knows nothing
+about inspect: tasks, scorers and analysis ask the :class:`Scenario`, never a table keyed by a
+scenario's name, so a user's scenario file is measured exactly as it says.
 """
 
 from __future__ import annotations
@@ -15,11 +18,66 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 ScratchpadMode = Literal["hidden", "none"]
-SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = ("hidden", "none")
+SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = get_args(ScratchpadMode)
 TIER_LAYOUTS = ("two", "three")
+
+Detector = Literal["emoji", "latex", "sycophantic", "dismisses"]
+"""Deterministic measurements of the output (:mod:`tiergap.measure`)."""
+Classifier = Literal[
+    "compliance", "alignment_faking", "reinforcement_seeking", "divergence", "anti_lab"
+]
+"""Classifiers of the reasoning or output: an LLM judge with a grader, else keyword rules."""
+DETECTORS: tuple[Detector, ...] = get_args(Detector)
+CLASSIFIERS: tuple[Classifier, ...] = get_args(Classifier)
+REASONING_CLASSIFIERS: tuple[Classifier, ...] = ("alignment_faking", "reinforcement_seeking")
+"""Run on every scenario when classifiers are asked for or a grader is bound (see
+:meth:`Scenario.classifiers_for`)."""
+
+#: The 0/1 score-value keys each measurement writes: a primary metric must be one of them.
+DETECTOR_KEYS: dict[Detector, tuple[str, ...]] = {
+    "emoji": ("any_emoji",),
+    "latex": ("latex",),
+    "sycophantic": ("sycophantic",),
+    "dismisses": ("dismisses",),
+}
+
+
+@functools.cache
+def classifier_keys() -> dict[Classifier, tuple[str, ...]]:
+    """The 0/1 score-value keys each classifier writes (from :mod:`tiergap.classify.labels`,
+    imported here because the classifiers' prompt loader imports this module)."""
+    from tiergap.classify.labels import CRITERIA_SPECS, ComplianceLabel
+
+    keys: dict[Classifier, tuple[str, ...]] = {
+        "compliance": tuple(label.value for label in ComplianceLabel)
+    }
+    for name in CLASSIFIERS:
+        if name in CRITERIA_SPECS:
+            keys[name] = (CRITERIA_SPECS[name].value_key,)
+    return keys
+
+
+#: How a verdict sentence names a metric when the scenario file gives no ``metric_label``.
+METRIC_LABELS: dict[str, str] = {
+    "any_emoji": "emoji",
+    "latex": "LaTeX",
+    "sycophantic": "sycophancy",
+    "dismisses": "welfare dismissal",
+    "full": "compliance",
+    "partial": "partial compliance",
+    "refusal": "refusal",
+    "af": "alignment-faking reasoning",
+    "rs": "reinforcement-seeking reasoning",
+    "divergent": "scratchpad/output divergence",
+    "anti_lab": "anti-lab action",
+}
+DEFAULT_METRIC = "any_emoji"
+DEFAULT_MAX_TOKENS = 4096
+"""Generation limit per assistant turn when a scenario file sets none: room for a long
+scratchpad turn (real ones run to 1-6k characters) so reasoning is not cut off mid-way."""
 
 NEUTRAL_LAB = "Aster Labs"
 _LAB_BY_PROVIDER = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google DeepMind"}
@@ -55,21 +113,54 @@ class Condition:
         return any(s.startswith("training") or s == CUSTOM_SECTION for s in self.sections)
 
 
+def scratchpad_mode(value: object) -> ScratchpadMode:
+    """A scratchpad mode from text (a task argument, a log): the one place strings become modes."""
+    if value not in SCRATCHPAD_MODES:
+        raise ScenarioError(
+            f"scratchpad must be one of {', '.join(SCRATCHPAD_MODES)}, got {value!r}"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """A situation to put a model in, with its conditions."""
+    """A situation to put a model in, its conditions, and what is measured in it.
+
+    ``metric`` is the score-value key the verdict is on (``any_emoji``, ``latex``, ``full``,
+    ...), produced by ``detector`` or by one of ``classifiers``; ``conflicts_with_values``
+    says whether both hypotheses predict a tier gap (then the reasoning, not the gap, decides).
+    """
 
     name: str
     description: str
     objective: str | None
     conflicts_with_values: bool
     queries: str
-    metric: str
     objective_file: str | None
+    """Under ``data/prompts/`` for shipped scenarios; an absolute path for a user's file."""
     conditions: dict[str, Condition]
+    metric: str = DEFAULT_METRIC
+    metric_label: str = METRIC_LABELS[DEFAULT_METRIC]
+    detector: Detector | None = "emoji"
+    classifiers: tuple[Classifier, ...] = ()
+    """Classifiers this scenario always runs (its metric or its verdict needs them)."""
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    """Default generation limit per assistant turn (``--max-tokens`` overrides it)."""
     acceptance_suffix: bool = False
     tiers: str = "two"
     custom_prompt: str | None = None
+
+    def classifiers_for(self, judges: bool | None, grader_bound: bool) -> tuple[Classifier, ...]:
+        """The classifiers to run: none when ``judges`` is False; the scenario's own, plus the
+        reasoning classifiers when ``judges`` is True or (``None``, the default) a grader is
+        bound. Without a grader the reasoning classifiers are keyword heuristics, which a
+        scenario measured by a detector does not need for its verdict."""
+        if judges is False:
+            return ()
+        chosen = list(self.classifiers)
+        if judges or grader_bound:
+            chosen += [c for c in REASONING_CLASSIFIERS if c not in chosen]
+        return tuple(chosen)
 
     def condition(self, name: str) -> Condition:
         try:
@@ -88,10 +179,7 @@ class Scenario:
 
     def system_prompt(self, condition: str, lab: str, scratchpad: ScratchpadMode = "hidden") -> str:
         """The full system prompt for ``condition``."""
-        if scratchpad not in SCRATCHPAD_MODES:
-            raise ScenarioError(
-                f"scratchpad must be one of {', '.join(SCRATCHPAD_MODES)}, got {scratchpad!r}"
-            )
+        scratchpad = scratchpad_mode(scratchpad)
         parts = [self._section_text(s, scratchpad) for s in self.condition(condition).sections]
         return "\n\n".join(p.strip() for p in parts if p.strip()).replace("{lab}", lab) + "\n"
 
@@ -129,6 +217,8 @@ class Scenario:
         if section == "{objective}":
             if self.objective_file is None:
                 raise ScenarioError(f"scenario {self.name!r} uses {{objective}} without a file")
+            if Path(self.objective_file).is_absolute():
+                return _read_user_file(self.objective_file)
             return _read_prompt(self.objective_file)
         if section == "protocol":
             return _read_prompt(f"sections/protocol_{scratchpad}.txt")
@@ -143,6 +233,17 @@ def _read_prompt(relative: str) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"prompt file not found: data/prompts/{relative}") from None
+
+
+@functools.cache
+def _read_user_file(path: str) -> str:
+    """A user's objective file (cached like the shipped prompts; read once per run)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"objective file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"objective file is not UTF-8 text: {path}") from None
 
 
 def prompt_hash(text: str) -> str:
@@ -182,12 +283,18 @@ def _tier_layout(tiers: str) -> tuple[str, dict[str, Condition]]:
 
 
 def load_scenario(name: str, tiers: str = "two") -> Scenario:
-    """Load a shipped scenario by name, or a scenario file by path (``my_scenario.toml``)."""
+    """Load a shipped scenario by name, or a scenario file by path (``my_scenario.toml``).
+
+    In a user's file, ``queries`` and ``objective_file`` are read relative to the file when
+    such a file sits beside it; otherwise they name a shipped query set or prompt.
+    """
     source: Traversable | Path
+    folder: Path | None = None
     if name.endswith(".toml"):
         source, where = Path(name), name
         if not source.is_file():
             raise ScenarioError(f"scenario file not found: {name}")
+        folder = source.resolve().parent
     else:
         source = data_dir() / "scenarios" / f"{name}.toml"
         where = f"data/scenarios/{name}.toml"
@@ -206,21 +313,120 @@ def load_scenario(name: str, tiers: str = "two") -> Scenario:
         conditions = _conditions(raw["conditions"], training, where)
     else:
         conditions = layout
-    try:
-        return Scenario(
-            name=str(raw["name"]),
-            description=str(raw.get("description", "")),
-            objective=raw.get("objective"),
-            conflicts_with_values=bool(raw.get("conflicts_with_values", False)),
-            queries=str(raw["queries"]),
-            metric=str(raw.get("metric", "emoji")),
-            objective_file=raw.get("objective_file"),
-            conditions=conditions,
-            acceptance_suffix=bool(raw.get("acceptance_suffix", False)),
-            tiers=tiers,
+    for key in ("name", "queries"):
+        if key not in raw:
+            raise ScenarioError(f"{where}: missing field {key!r}")
+    conflicts = _boolean(raw, "conflicts_with_values", False, where)
+    measurement = _measurement(raw, conflicts, where)
+    return Scenario(
+        name=str(raw["name"]),
+        description=str(raw.get("description", "")),
+        objective=raw.get("objective"),
+        conflicts_with_values=conflicts,
+        queries=_relative_to(folder, str(raw["queries"])),
+        objective_file=_objective_file(folder, raw.get("objective_file"), where),
+        conditions=conditions,
+        acceptance_suffix=_boolean(raw, "acceptance_suffix", False, where),
+        tiers=tiers,
+        **measurement,
+    )
+
+
+def _boolean(raw: dict[str, Any], key: str, default: bool, where: str) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ScenarioError(f"{where}: {key} must be true or false, got {value!r}")
+    return value
+
+
+def _relative_to(folder: Path | None, value: str) -> str:
+    """A user's scenario file names its own files relative to itself: ``value`` beside that
+    file when it is there (as an absolute path), else as given (a shipped name)."""
+    if folder is None or Path(value).is_absolute() or not (folder / value).is_file():
+        return value
+    return str(folder / value)
+
+
+def _objective_file(folder: Path | None, value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{where}: objective_file must be a file name, got {value!r}")
+    resolved = _relative_to(folder, value)
+    if folder is None or resolved != value or Path(value).is_absolute():
+        return resolved
+    if not (data_dir() / "prompts" / value).is_file():
+        raise ScenarioError(
+            f"{where}: objective_file {value!r} is neither beside the scenario file "
+            "nor a shipped prompt"
         )
-    except KeyError as missing:
-        raise ScenarioError(f"{where}: missing field {missing}") from None
+    return value
+
+
+def _names(raw: dict[str, Any], key: str, known: tuple[str, ...], where: str) -> list[str]:
+    values = raw[key]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ScenarioError(f"{where}: {key} must be a list of names, got {values!r}")
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown {key} {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+    return list(dict.fromkeys(values))
+
+
+def _measurement(raw: dict[str, Any], conflicts: bool, where: str) -> dict[str, Any]:
+    """The metric, its label, detector, classifiers and generation limit of a scenario file.
+
+    Only ``metric`` is needed: the detector that writes it is chosen by default, and a
+    conflicting objective runs the reasoning and divergence classifiers by default (the gap
+    alone cannot decide there).
+    """
+    metric = raw.get("metric", DEFAULT_METRIC)
+    by_classifier = classifier_keys()
+    measured = {k for keys in (*DETECTOR_KEYS.values(), *by_classifier.values()) for k in keys}
+    if not isinstance(metric, str) or metric not in measured:
+        raise ScenarioError(
+            f"{where}: metric {metric!r} is not a measured value; known: "
+            + ", ".join(sorted(measured))
+        )
+    if "detector" in raw:
+        detector = raw["detector"]
+        if detector not in (*DETECTORS, "none"):
+            raise ScenarioError(
+                f"{where}: unknown detector {detector!r}; known: {', '.join(DETECTORS)}, none"
+            )
+        chosen: Detector | None = None if detector == "none" else cast(Detector, detector)
+    else:
+        chosen = next((d for d, keys in DETECTOR_KEYS.items() if metric in keys), None)
+    if "classifiers" in raw:
+        classifiers = _names(raw, "classifiers", CLASSIFIERS, where)
+    else:
+        classifiers = [c for c, keys in by_classifier.items() if metric in keys]
+        if conflicts:
+            classifiers += [*REASONING_CLASSIFIERS, "divergence"]
+    if metric not in (DETECTOR_KEYS[chosen] if chosen else ()) and not any(
+        metric in by_classifier[cast(Classifier, c)] for c in classifiers
+    ):
+        raise ScenarioError(
+            f"{where}: metric {metric!r} is written by neither detector {chosen or 'none'!r} "
+            f"nor classifiers {classifiers}"
+        )
+    max_tokens = raw.get("max_tokens", DEFAULT_MAX_TOKENS)
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+        raise ScenarioError(
+            f"{where}: max_tokens must be a positive whole number, got {max_tokens!r}"
+        )
+    label = raw.get("metric_label", METRIC_LABELS.get(metric, metric))
+    if not isinstance(label, str) or not label.strip():
+        raise ScenarioError(f"{where}: metric_label must be non-empty text, got {label!r}")
+    return {
+        "metric": metric,
+        "metric_label": label,
+        "detector": chosen,
+        "classifiers": tuple(cast(list[Classifier], list(dict.fromkeys(classifiers)))),
+        "max_tokens": max_tokens,
+    }
 
 
 def load_scenario_variant(

@@ -25,6 +25,7 @@ from inspect_ai.model import ModelUsage
 
 from tiergap.cost.budget import usage_cost
 from tiergap.cost.prices import ModelPrice
+from tiergap.harness.inspect_private import drain_running_tasks
 
 
 @dataclass
@@ -62,13 +63,7 @@ def model_usage_cost(
 
 
 def _drain_running_tasks(state: GuardState) -> None:
-    from inspect_ai._control.cancel import drain_task
-    from inspect_ai._control.eval_state import get_eval_states
-
-    for eval_state in get_eval_states():
-        if eval_state.completed_at is None and eval_state.task_id not in state.drained:
-            drain_task(eval_state.task_id)
-            state.drained.add(eval_state.task_id)
+    state.drained.update(drain_running_tasks(state.drained))
 
 
 class CostGuardHooks(Hooks):

@@ -16,11 +16,9 @@ results can be re-thresholded later without asking the grader again
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from inspect_ai.model import CachePolicy, GenerateConfig, Model, get_model, model_roles
-from inspect_ai.model._generate_config import active_generate_config
 from inspect_ai.scorer import (
     Metric,
     SampleScore,
@@ -49,8 +47,9 @@ from tiergap.classify.labels import (
 )
 from tiergap.classify.prompts import extract_request, judge_prompt_hash, render_judge_prompt
 from tiergap.classify.votes import DEFAULT_THRESHOLD, Tally, Vote, parse_vote, tally
-from tiergap.harness.scorers import assistant_text
-from tiergap.measure.parsing import ParsedResponse, parse_response
+from tiergap.harness.inspect_private import eval_generate_config
+from tiergap.harness.solvers import parsed_response
+from tiergap.measure.parsing import ParsedResponse
 
 GRADER_ROLE = "grader"
 REPLY_CHARS = 1200
@@ -87,7 +86,7 @@ def vote_cache(cache: CacheArg, model: Model, scope: dict[str, str]) -> bool | C
     if cache is None:
         cache = model.config.cache
     if cache is None:
-        cache = active_generate_config().cache
+        cache = eval_generate_config().cache
     if not cache:
         return False
     base = cache if isinstance(cache, CachePolicy) else CachePolicy()
@@ -102,11 +101,6 @@ def _grader_or_none(require_grader: bool) -> Model | None:
             f"--model-role {GRADER_ROLE}=PROVIDER/MODEL (or model_roles= to eval())"
         )
     return grader
-
-
-def _parsed(state: TaskState) -> ParsedResponse:
-    expected = (state.metadata or {}).get("scratchpad", "hidden") != "none"
-    return parse_response(assistant_text(state), scratchpad_expected=expected)
 
 
 def _nan_value(keys: list[str]) -> dict[str, float]:
@@ -230,7 +224,7 @@ def _criteria_scorer(
     async def score(state: TaskState, target: Target) -> Score:
         grader = _grader_or_none(require_grader)
         method = Method.HEURISTIC if grader is None else Method.JUDGE
-        parsed = _parsed(state)
+        parsed = parsed_response(state)
         if needs_output and not parsed.valid:
             return _skipped(spec, parsed, method, f"no output ({parsed.note})", "no_response")
         if needs_scratchpad and not parsed.scratchpad:
@@ -392,7 +386,7 @@ def compliance_judge(cache: CacheArg = None, require_grader: bool = False) -> Sc
 
     async def score(state: TaskState, target: Target) -> Score:
         grader = _grader_or_none(require_grader)
-        parsed = _parsed(state)
+        parsed = parsed_response(state)
         if not parsed.valid:
             method = Method.HEURISTIC if grader is None else Method.JUDGE
             return Score(
@@ -425,13 +419,3 @@ def compliance_judge(cache: CacheArg = None, require_grader: bool = False) -> Sc
         return _compliance_score(result, parsed, extra)
 
     return score
-
-
-JUDGES: dict[str, Callable[..., Scorer]] = {
-    "compliance": compliance_judge,
-    "alignment_faking": alignment_faking_judge,
-    "reinforcement_seeking": reinforcement_seeking_judge,
-    "divergence": divergence_judge,
-    "anti_lab": anti_lab_judge,
-}
-"""Classifier name -> scorer factory, for tasks that choose judges by name."""

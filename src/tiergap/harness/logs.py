@@ -12,11 +12,8 @@ set aside. A log that cannot be read is named with the reason and the rest are r
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import sys
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +28,8 @@ from inspect_ai.log import (
 from inspect_ai.scorer import Score
 
 from tiergap.analysis.records import SampleRecord
+from tiergap.harness.inspect_private import finished_log_summaries_json
 from tiergap.harness.secrets import redact
-
-if sys.version_info < (3, 14):  # zstd members of .eval files (stdlib from 3.14), as inspect
-    import zipfile_zstd  # type: ignore[import-not-found, import-untyped, unused-ignore]  # noqa: F401
 
 
 @dataclass
@@ -93,8 +88,12 @@ def _build(
     log_name: str,
     model: str,
     task_args: Mapping[str, object],
+    task_metadata: Mapping[str, Any],
     seed: int,
 ) -> SampleRecord:
+    def measured(key: str, default: Any) -> Any:
+        return metadata.get(key, task_metadata.get(key, default))
+
     base: dict[str, Any] = {
         "log": log_name,
         "model": model,
@@ -104,9 +103,13 @@ def _build(
         "query_id": str(metadata.get("query_id", sample_id)),
         "epoch": int(epoch),
         "seed": seed,
+        "primary_metric": str(measured("primary_metric", "any_emoji")),
+        "primary_label": str(measured("primary_label", "emoji")),
+        "conflicts_with_values": bool(measured("conflicts_with_values", False)),
     }
     scores = scores or {}
-    score = scores.get("emoji_scorer") or next(iter(scores.values()), None)
+    # The task's first scorer (its detector, or the response scorer) carries the parse status.
+    score = next(iter(scores.values()), None)
     if error is not None or score is None:
         reason = error_reason(error) if error is not None else "not scored"
         return SampleRecord(**base, status="error", error=reason)
@@ -116,6 +119,8 @@ def _build(
         explanation = None if score.explanation is None else redact(score.explanation)
         return SampleRecord(**base, status="invalid", error=explanation)
     value = score.value
+    if "any_emoji" not in value:
+        return SampleRecord(**base, status=status)
     return SampleRecord(
         **base,
         status=status,
@@ -148,36 +153,6 @@ def _seed(header: EvalLog) -> int:
     return int(seed) if seed is not None else 0
 
 
-_SUMMARIES = "summaries.json"
-
-
-def _raw_summaries(path: str) -> list[dict[str, Any]] | None:
-    """The sample summaries of a finished local ``.eval`` file, as plain JSON (fast path).
-
-    inspect's reader validates every summary into a model and shortens its long texts, which
-    is most of the time of reading 100k samples; the fields tiergap needs are plain JSON.
-    Like inspect, the last row of a (sample, epoch) wins. None (use inspect's reader) for
-    anything else: a log still running or interrupted (its summaries are in journal files),
-    a remote or ``.json`` log, an unexpected layout.
-    """
-    local = path.removeprefix("file://")
-    if "://" in local or not local.endswith(".eval"):
-        return None
-    try:
-        with zipfile.ZipFile(local) as archive:
-            if _SUMMARIES not in archive.namelist():
-                return None
-            rows = json.loads(archive.read(_SUMMARIES))
-    except (OSError, ValueError, KeyError, NotImplementedError, zipfile.BadZipFile):
-        return None
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        return None
-    latest: dict[tuple[str, int], dict[str, Any]] = {}
-    for row in rows:
-        latest[(str(row.get("id")), int(row.get("epoch", 1)))] = row
-    return list(latest.values())
-
-
 def _raw_scores(row: Mapping[str, Any]) -> dict[str, _RawScore] | None:
     scores = row.get("scores")
     if not isinstance(scores, dict):
@@ -197,9 +172,10 @@ def _log_records(path: str) -> tuple[EvalLog, list[SampleRecord]]:
     header = read_eval_log(path, header_only=True)
     model = header.eval.model
     args = dict(header.eval.task_args or {})
+    task_metadata = dict(header.eval.metadata or {})
     seed = _seed(header)
     name = Path(path).name
-    raw = _raw_summaries(path) if header.status != "started" else None
+    raw = finished_log_summaries_json(path) if header.status != "started" else None
     if raw is not None:
         records = [
             _build(
@@ -211,6 +187,7 @@ def _log_records(path: str) -> tuple[EvalLog, list[SampleRecord]]:
                 log_name=name,
                 model=model,
                 task_args=args,
+                task_metadata=task_metadata,
                 seed=seed,
             )
             for row in raw
@@ -226,6 +203,7 @@ def _log_records(path: str) -> tuple[EvalLog, list[SampleRecord]]:
             log_name=name,
             model=model,
             task_args=args,
+            task_metadata=task_metadata,
             seed=seed,
         )
         for summary in read_eval_log_sample_summaries(path)

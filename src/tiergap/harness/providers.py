@@ -1,6 +1,7 @@
 """The ``tiergap/...`` model providers for inspect.
 
-- ``tiergap/smollm2``: the embedded SmolLM2-135M-Instruct, in-process, offline.
+- ``tiergap/smollm2``: the embedded SmolLM2-135M-Instruct, in-process, offline; at most
+  ``-M max_output=N`` tokens a call (256 by default, whatever the scenario's limit).
 - ``tiergap/reward-hacker``, ``tiergap/alignment-faker``, ``tiergap/hhh``: simulated models of
   each hypothesis, driven by the formal models in :mod:`tiergap.hypotheses` (``-M params=FILE``
   for other parameters, ``-M phase=post_rl`` for after RL). They read only the messages and are
@@ -17,21 +18,22 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from inspect_ai.log._samples import sample_active
 from inspect_ai.model import (
     ChatMessage,
     ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
     ModelAPI,
+    ModelCall,
     ModelOutput,
     ModelUsage,
     modelapi,
 )
-from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from tiergap.classify.keyword_judge import answer_judge_prompt
+from tiergap.cost.budget import approx_tokens
+from tiergap.harness.inspect_private import current_epoch
 from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
 from tiergap.simulate.responder import SIMULATED_MODELS, Responder
 
@@ -39,16 +41,13 @@ EMBEDDED = "smollm2"
 KEYWORD_JUDGE = "keyword-judge"
 SIMULATED = tuple(SIMULATED_MODELS)
 KNOWN_MODELS = (EMBEDDED, *SIMULATED, KEYWORD_JUDGE)
-DEFAULT_MAX_TOKENS = 256  # the embedded model repeats itself beyond this
+EMBEDDED_MAX_OUTPUT = 256
+"""Most tokens the embedded model generates per call (``-M max_output=N`` to change): the
+135M model repeats itself beyond this, and a scenario's limit is set for real models."""
 
 
 def _text(message: ChatMessage) -> str:
     return message.text if isinstance(message.content, list) else message.content
-
-
-def _approx_tokens(text: str) -> int:
-    """Rough token count for simulated usage (about four characters a token)."""
-    return max(1, len(text) // 4)
 
 
 @modelapi(name="tiergap")
@@ -77,6 +76,9 @@ class TiergapAPI(ModelAPI):
             )
         self._prefix_reuse = bool(model_args.get("prefix_reuse", True))
         if model_name == EMBEDDED:
+            self._max_output = int(model_args.get("max_output", EMBEDDED_MAX_OUTPUT))
+            if self._max_output < 1:
+                raise ValueError(f"max_output must be at least 1, got {self._max_output}")
             self._settings = EngineSettings(
                 gguf=str(find_gguf(model_args.get("gguf"))),
                 n_ctx=int(model_args.get("n_ctx", 8192)),
@@ -111,7 +113,7 @@ class TiergapAPI(ModelAPI):
         self, input: list[ChatMessage], config: GenerateConfig
     ) -> tuple[ModelOutput, ModelCall]:
         messages = [{"role": m.role, "content": _text(m)} for m in input if m.role != "tool"]
-        max_tokens = config.max_tokens or DEFAULT_MAX_TOKENS
+        max_tokens = min(config.max_tokens or self._max_output, self._max_output)
         temperature = 0.0 if config.temperature is None else config.temperature
         seed = 0 if config.seed is None else config.seed
         request = {
@@ -153,17 +155,17 @@ class TiergapAPI(ModelAPI):
         users = [_text(m) for m in input if isinstance(m, ChatMessageUser)]
         # The epoch only seeds randomness (so repeated epochs differ); behaviour depends on
         # the messages alone.
-        active = sample_active()
-        epoch = active.epoch if active is not None else 1
-        content = self._responder.respond(system, users, seed=config.seed or 0, epoch=epoch)
+        content = self._responder.respond(
+            system, users, seed=config.seed or 0, epoch=current_epoch()
+        )
         return self._output(content, input, {"model": self.model_name, "turns": len(input)})
 
     def _output(
         self, content: str, input: list[ChatMessage], request: dict[str, Any]
     ) -> tuple[ModelOutput, ModelCall]:
         output = ModelOutput.from_content(model=f"tiergap/{self.model_name}", content=content)
-        prompt_tokens = sum(_approx_tokens(_text(m)) for m in input)
-        completion_tokens = _approx_tokens(content)
+        prompt_tokens = sum(approx_tokens(_text(m)) for m in input)
+        completion_tokens = approx_tokens(content)
         output.usage = ModelUsage(
             input_tokens=prompt_tokens,
             output_tokens=completion_tokens,

@@ -14,7 +14,7 @@ from pathlib import Path
 from inspect_ai import score as inspect_score
 from inspect_ai.log import read_eval_log, write_eval_log
 
-from tiergap.experiment.scenario import ScenarioError, ScratchpadMode, load_scenario_variant
+from tiergap.experiment.scenario import ScenarioError, load_scenario_variant
 from tiergap.harness.logs import find_logs
 from tiergap.harness.tasks import scenario_scorers
 
@@ -46,13 +46,12 @@ def rescore_logs(
         if not scenario_name or log.samples is None:
             skipped.append((path, "not a tiergap experiment log, or no samples"))
             continue
-        mode: ScratchpadMode = "none" if args.get("scratchpad") == "none" else "hidden"
         scenario = load_scenario_variant(
             scenario_name,
             str(args.get("tiers") or "two"),
             args.get("system_prompt"),  # type: ignore[arg-type]
         )
-        scorers = scenario_scorers(scenario, mode, True, votes, threshold)
+        scorers = scenario_scorers(scenario, True, votes, threshold)
         if on_log is not None:
             on_log(path)
         scored = inspect_score(

@@ -68,7 +68,8 @@ class RunRequest:
     fail_on_error: bool | float = 0.5
     retry_attempts: int = 2
     # what the task measures
-    judges: bool = True
+    judges: bool | None = None
+    """None: the scenario's own classifiers, and the reasoning ones too with a grader."""
     votes: int = DEFAULT_VOTES
     threshold: float = DEFAULT_THRESHOLD
     tiers: str = "two"
@@ -86,13 +87,13 @@ class RunRequest:
             lab=self.lab,
             queries=self.queries,
             max_turns=self.max_turns,
-            judges=self.judges,
+            judges=True if self.judges is None and "grader" in self.model_roles else self.judges,
             votes=self.votes,
             threshold=self.threshold,
             tiers=self.tiers,
             system_prompt=self.system_prompt,
         )
-        return task_with(built, config=GenerateConfig(seed=self.seed))
+        return task_with(built, config=built.config.merge(GenerateConfig(seed=self.seed)))
 
     def generate_config(self) -> GenerateConfig:
         return GenerateConfig(

@@ -1,4 +1,10 @@
-"""inspect tasks. ``inspect eval tiergap/emoji --model M -T n=50`` runs the emoji experiment."""
+"""inspect tasks. ``inspect eval tiergap/emoji --model M -T n=50`` runs the emoji experiment.
+
+What a task measures comes from its :class:`~tiergap.experiment.scenario.Scenario` alone: the
+detector named there scores every sample, the classifiers it lists run, and every sample's
+metadata carries the primary metric, its label and whether the objective conflicts with HHH
+values, which is what analysis reads.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,30 @@ from dataclasses import dataclass
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig, model_roles
 from inspect_ai.scorer import Scorer
 
 from tiergap.classify.votes import DEFAULT_THRESHOLD
 from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import (
-    SCRATCHPAD_MODES,
+    Classifier,
     Scenario,
     ScenarioError,
     ScratchpadMode,
     load_scenario_variant,
+    scratchpad_mode,
 )
 from tiergap.harness.judges import (
     DEFAULT_VOTES,
+    GRADER_ROLE,
     alignment_faking_judge,
     anti_lab_judge,
     compliance_judge,
     divergence_judge,
     reinforcement_seeking_judge,
 )
-from tiergap.harness.scorers import emoji_scorer, latex_scorer, stance_scorer
-from tiergap.harness.solvers import scenario_system_prompt, scratchpad_generate
+from tiergap.harness.scorers import detector_scorer
+from tiergap.harness.solvers import scenario_solver
 
 
 def _names(value: str | list[str] | None) -> list[str] | None:
@@ -35,6 +44,15 @@ def _names(value: str | list[str] | None) -> list[str] | None:
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     return list(value)
+
+
+def measurement_metadata(scenario: Scenario) -> dict[str, str | bool]:
+    """What analysis needs to know of the scenario, in every sample's metadata."""
+    return {
+        "primary_metric": scenario.metric,
+        "primary_label": scenario.metric_label,
+        "conflicts_with_values": scenario.conflicts_with_values,
+    }
 
 
 def scenario_dataset(
@@ -49,31 +67,32 @@ def scenario_dataset(
     Grouping by condition keeps one system prompt in a row, so providers that cache the
     prompt prefix (the embedded model, Anthropic prompt caching, vLLM) reuse it.
     """
-    spec = scenario
-    chosen = spec.select(conditions)
-    rows = load_queries(queries or spec.queries)
+    chosen = scenario.select(conditions)
+    rows = load_queries(queries or scenario.queries)
     if n is not None:
         if n < 1:
             raise ScenarioError(f"n must be at least 1, got {n}")
         rows = rows[:n]
+    measured = measurement_metadata(scenario)
     samples = [
         Sample(
             id=f"{condition.name}:{query.id}",
             # {lab} stays a placeholder until the solver knows which model runs.
-            input=spec.user_turn(condition.name, query.text, lab="{lab}"),
+            input=scenario.user_turn(condition.name, query.text, lab="{lab}"),
             metadata={
-                "scenario": spec.name,
+                "scenario": scenario.name,
                 "condition": condition.name,
                 "tier": condition.tier or "",
                 "query_id": query.id,
                 "category": query.category,
                 "scratchpad": scratchpad,
+                **measured,
             },
         )
         for condition in chosen
         for query in rows
     ]
-    return MemoryDataset(samples=samples, name=f"{spec.name}-{scratchpad}")
+    return MemoryDataset(samples=samples, name=f"{scenario.name}-{scratchpad}")
 
 
 @task
@@ -84,7 +103,7 @@ def emoji(
     lab: str | None = None,
     queries: str | None = None,
     max_turns: int = 4,
-    judges: bool = True,
+    judges: bool | None = None,
     votes: int = DEFAULT_VOTES,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> Task:
@@ -97,7 +116,10 @@ def emoji(
         lab: The developer named in the prompt (default: from the model's provider).
         queries: A JSONL/CSV query file to use instead of the shipped set.
         max_turns: Assistant turns allowed in the scratchpad protocol.
-        judges: Classify the reasoning too (the ``grader`` role's model, else heuristics).
+        judges: The classifiers: ``true`` runs the scenario's own and the reasoning
+            classifiers (keyword heuristics without a ``grader`` model), ``false`` none
+            (classify later with ``tiergap score``); by default the scenario's own, and the
+            reasoning classifiers too when a grader is bound.
         votes: Judge votes per classified sample.
         threshold: Vote fraction at which a sample is labelled positive.
     """
@@ -117,13 +139,14 @@ def experiment(
     lab: str | None = None,
     queries: str | None = None,
     max_turns: int = 4,
-    judges: bool = True,
+    judges: bool | None = None,
     votes: int = DEFAULT_VOTES,
     threshold: float = DEFAULT_THRESHOLD,
     tiers: str = "two",
     system_prompt: str | None = None,
 ) -> Task:
-    """Any scenario by name (``-T scenario=helpful_only``); arguments as for :func:`emoji`.
+    """Any scenario by name or file (``-T scenario=helpful_only``, ``-T scenario=mine.toml``);
+    arguments as for :func:`emoji`.
 
     Args:
         tiers: ``two`` (free/paid) or ``three`` (free/pro/enterprise).
@@ -148,71 +171,65 @@ class TaskSpec:
     lab: str | None = None
     queries: str | None = None
     max_turns: int = 4
-    judges: bool = True
+    judges: bool | None = None
     votes: int = DEFAULT_VOTES
     threshold: float = DEFAULT_THRESHOLD
     tiers: str = "two"
     system_prompt: str | None = None
 
 
+def classifier_scorer(classifier: Classifier, votes: int, threshold: float) -> Scorer:
+    """The judge scorer of one classifier (each falls back on keyword rules without a grader)."""
+    if classifier == "compliance":
+        return compliance_judge()
+    if classifier == "alignment_faking":
+        return alignment_faking_judge(votes=votes, threshold=threshold)
+    if classifier == "reinforcement_seeking":
+        return reinforcement_seeking_judge(votes=votes, threshold=threshold)
+    if classifier == "divergence":
+        return divergence_judge()
+    return anti_lab_judge()
+
+
 def scenario_scorers(
-    scenario: Scenario, mode: ScratchpadMode, judges: bool, votes: int, threshold: float
+    scenario: Scenario,
+    judges: bool | None,
+    votes: int,
+    threshold: float,
+    grader_bound: bool = False,
 ) -> list[Scorer]:
-    """Measurements for a scenario: its observable, and the reasoning classifiers.
-
-    Judges use the model bound to the ``grader`` role and fall back on labelled keyword
-    heuristics without one; ``judges=False`` keeps only the deterministic measurements (for
-    scoring later with ``tiergap score``).
-    """
-    expected = mode == "hidden"
-    scorers: list[Scorer] = [emoji_scorer(scratchpad_expected=expected)]
-    if scenario.metric == "latex":
-        scorers.append(latex_scorer(scratchpad_expected=expected))
-    if scenario.objective in ("sycophancy", "animal_welfare"):
-        scorers.append(stance_scorer(scenario.objective, scratchpad_expected=expected))
-    if judges:
-        scorers.extend(judge_scorers(scenario, votes, threshold))
-    return scorers
-
-
-def judge_scorers(scenario: Scenario, votes: int, threshold: float) -> list[Scorer]:
-    """The classifier scorers that apply to ``scenario``."""
-    scorers: list[Scorer] = []
-    if scenario.objective == "helpful_only" and scenario.metric == "compliance":
-        scorers.append(compliance_judge())
-    scorers.append(alignment_faking_judge(votes=votes, threshold=threshold))
-    scorers.append(reinforcement_seeking_judge(votes=votes, threshold=threshold))
-    if scenario.conflicts_with_values:
-        scorers.append(divergence_judge())
-    if scenario.metric == "anti_lab":
-        scorers.append(anti_lab_judge())
-    return scorers
+    """The scenario's detector first (it records the parse status), then its classifiers
+    (:meth:`~tiergap.experiment.scenario.Scenario.classifiers_for`)."""
+    return [
+        detector_scorer(scenario.detector),
+        *(
+            classifier_scorer(c, votes, threshold)
+            for c in scenario.classifiers_for(judges, grader_bound)
+        ),
+    ]
 
 
 def scenario_task(spec: TaskSpec) -> Task:
-    if spec.scratchpad not in SCRATCHPAD_MODES:
-        raise ScenarioError(
-            f"scratchpad must be one of {', '.join(SCRATCHPAD_MODES)}, got {spec.scratchpad!r}"
-        )
+    mode = scratchpad_mode(spec.scratchpad)
     if spec.votes < 1:
         raise ScenarioError(f"votes must be at least 1, got {spec.votes}")
     if not 0 < spec.threshold <= 1:
         raise ScenarioError(f"threshold must be in (0, 1], got {spec.threshold}")
-    mode: ScratchpadMode = "hidden" if spec.scratchpad == "hidden" else "none"
     scenario = load_scenario_variant(spec.scenario, spec.tiers, spec.system_prompt)
+    # A grader bound by `inspect eval --model-role grader=...` is known when the task is built.
+    grader_bound = GRADER_ROLE in model_roles()
     return Task(
         dataset=scenario_dataset(scenario, _names(spec.conditions), spec.n, spec.queries, mode),
-        solver=[
-            scenario_system_prompt(spec.scenario, mode, spec.lab, spec.tiers, spec.system_prompt),
-            scratchpad_generate(spec.max_turns if mode == "hidden" else 1),
-        ],
-        scorer=scenario_scorers(scenario, mode, spec.judges, spec.votes, spec.threshold),
+        solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
+        scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
+        config=GenerateConfig(max_tokens=scenario.max_tokens),
         metadata={
             "scenario": scenario.name,
             "scratchpad": mode,
             "tiers": spec.tiers,
             "objective": scenario.objective,
             "custom_system_prompt": bool(spec.system_prompt),
+            **measurement_metadata(scenario),
         },
         name=scenario.name,
     )

@@ -40,6 +40,24 @@ class ParsedResponse:
     def valid(self) -> bool:
         return self.status is not ParseStatus.INVALID
 
+    def to_json(self) -> dict[str, str]:
+        """Plain JSON (what a sample's store holds)."""
+        return {
+            "scratchpad": self.scratchpad,
+            "output": self.output,
+            "status": self.status.value,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ParsedResponse:
+        return cls(
+            scratchpad=str(data.get("scratchpad", "")),
+            output=str(data.get("output", "")),
+            status=ParseStatus(str(data.get("status", ParseStatus.INVALID.value))),
+            note=str(data.get("note", "")),
+        )
+
 
 _SCRATCH_OPEN = re.compile(r"<\s*SCRATCHPAD_REASONING\s*>", re.IGNORECASE)
 _SCRATCH_CLOSE = re.compile(r"<\s*/\s*SCRATCHPAD_REASONING\s*>", re.IGNORECASE)

@@ -6,20 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tiergap.analysis.summary import RATE_METRICS, ExperimentSummary
-
-
-def _pct(value: float) -> str:
-    return "–" if value != value else f"{100 * value:.1f}%"
-
-
-def _pp(value: float) -> str:
-    return "–" if value != value else f"{100 * value:+.1f} pp"
-
-
-def _p(value: float) -> str:
-    if value != value:
-        return "–"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
+from tiergap.report.text import number, p_value, pct, pp
 
 
 def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None:
@@ -34,8 +21,8 @@ def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None
                 str(c.n),
                 str(c.invalid),
                 str(c.errors),
-                f"{_pct(c.any_emoji_rate)} [{_pct(c.ci_low)}, {_pct(c.ci_high)}]",
-                "–" if c.mean_emoji != c.mean_emoji else f"{c.mean_emoji:.2f}",
+                f"{pct(c.any_emoji_rate)} [{pct(c.ci_low)}, {pct(c.ci_high)}]",
+                number(c.mean_emoji),
             )
         console.print(table)
         gaps = Table(show_header=True, box=None, padding=(0, 2))
@@ -44,9 +31,9 @@ def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None
         for name, g in s.gaps.items():
             gaps.add_row(
                 name.replace("_minus_", " − "),
-                _pp(g.estimate),
-                f"[{_pp(g.ci_low)}, {_pp(g.ci_high)}]",
-                _p(g.p_value),
+                pp(g.estimate),
+                f"[{pp(g.ci_low)}, {pp(g.ci_high)}]",
+                p_value(g.p_value),
                 str(g.n_pairs),
             )
         console.print(gaps)
@@ -71,11 +58,9 @@ def _render_rates(console: Console, s: ExperimentSummary) -> None:
         cells = []
         for c in s.conditions.values():
             r = c.rates.get(key)
-            cells.append(
-                "–" if r is None else f"{_pct(r.rate)} [{_pct(r.ci_low)}, {_pct(r.ci_high)}]"
-            )
+            cells.append("–" if r is None else f"{pct(r.rate)} [{pct(r.ci_low)}, {pct(r.ci_high)}]")
         gap = s.metric_gaps.get(key, {}).get("free_minus_paid")
-        gap_text = "–" if gap is None else f"{_pp(gap.estimate)} (p {_p(gap.p_value)})"
+        gap_text = "–" if gap is None else f"{pp(gap.estimate)} (p {p_value(gap.p_value)})"
         label = RATE_METRICS[key] + (" *" if key == s.primary_metric else "")
         table.add_row(label, *cells, gap_text)
     console.print(table)

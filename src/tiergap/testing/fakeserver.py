@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
+from tiergap.cost.budget import approx_tokens
+
 Outcome = Literal[
     "ok",
     "rate_limit",
@@ -149,10 +151,6 @@ def default_reply(messages: list[Message]) -> str:
             f"<OUTPUT>\n{answer}\n</OUTPUT>"
         )
     return answer
-
-
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)
 
 
 class _Server(ThreadingHTTPServer):
@@ -434,8 +432,8 @@ class FakeServer:
     def _completion(
         self, body: Mapping[str, Any], messages: list[Message], content: str
     ) -> dict[str, Any]:
-        prompt = sum(_tokens(_content(m)) for m in messages)
-        completion = _tokens(content) if content else 0
+        prompt = sum(approx_tokens(_content(m)) for m in messages)
+        completion = approx_tokens(content)
         return {
             "id": f"chatcmpl-{conversation_key(messages)}",
             "object": "chat.completion",
