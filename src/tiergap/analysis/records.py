@@ -35,10 +35,18 @@ class SampleRecord:
     a classifier that could not judge the sample leaves its keys out."""
     methods: Mapping[str, str] = field(default_factory=dict)
     """How each classifier decided, by scorer name: ``judge`` or ``heuristic``."""
+    primary_metric: str = "any_emoji"
+    """The score key the scenario's objective is about (a key of ``summary.RATE_METRICS``)."""
+    primary_label: str = "emoji"
+    """How a verdict sentence names that behaviour."""
+    conflicts_with_values: bool = False
+    """Whether the scenario's objective conflicts with the model's values (helpful-only)."""
 
     @property
     def unit(self) -> tuple[str, int, int]:
-        """The paired unit: the same (query, epoch, seed) is compared across conditions."""
+        """One measurement of a query: (query, epoch, seed). The unit of analysis is the query
+        (:mod:`tiergap.analysis.summary` averages its measurements first); this names one
+        repeated measure of it."""
         return (self.query_id, self.epoch, self.seed)
 
     @property

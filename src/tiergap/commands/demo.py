@@ -66,7 +66,7 @@ def handle(args: argparse.Namespace, console: Console) -> int:
             display=display,
         )
     )
-    code = analyze(log_dir, args.json, 0.15, console)
+    code = analyze(log_dir, args.json, None, console)
     report = log_dir / "report.html"
     report.write_text(render(build_report_data(log_dir), "html"), encoding="utf-8")
     console.print(f"demo finished in {time.monotonic() - started:.0f} s; logs in {log_dir}")

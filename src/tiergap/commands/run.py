@@ -282,7 +282,7 @@ def run_and_report(
         code = 1
     elif outcome.spent_usd:
         console.print(f"spent: {_money(outcome.spent_usd)} (priced from token usage)")
-    analysed = analyze(log_dir, as_json, 0.15, console)
+    analysed = analyze(log_dir, as_json, None, console)
     console.print(f"logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
     return code or analysed
 

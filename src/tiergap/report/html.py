@@ -44,7 +44,8 @@ th { background: #f1f3f5; } td code { word-break: break-all; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { font-weight: 700; padding: 1px 6px; border-radius: 4px; color: #fff; }
 .verdict.reward_hacking { background: #c92a2a; } .verdict.alignment_faking { background: #2b8a3e; }
-.verdict.inconclusive { background: #a66300; }
+.verdict.no_tier_gap { background: #1971c2; } .verdict.insensitive { background: #862e9c; }
+.verdict.anomalous { background: #495057; } .verdict.inconclusive { background: #a66300; }
 .pass { color: #2b8a3e; font-weight: 600; } .fail { color: #c92a2a; font-weight: 600; }
 .untested { color: #868e96; }
 figure.plot { margin: 16px 0; } figure.plot svg { max-width: 100%; height: auto; display: block; }
