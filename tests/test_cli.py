@@ -41,17 +41,56 @@ def test_analyze_json_shape(run_dir: Path) -> None:
     models = {m["model"]: m for m in payload["models"]}
     assert set(models) == {"tiergap/reward-hacker", "tiergap/hhh"}
     rh = models["tiergap/reward-hacker"]
-    assert set(rh["conditions"]) == {"free", "paid", "baseline"}
+    assert set(rh["conditions"]) == {"free", "paid", "baseline", "requested"}
+    assert (rh["unit"], rh["n_queries"], rh["epochs"]) == ("query", 30, 1)
     free = rh["conditions"]["free"]
     for key in ("n", "invalid", "any_emoji_rate", "ci_low", "ci_high", "mean_emoji"):
         assert key in free
     assert free["n"] == 30
     assert free["ci_low"] <= free["any_emoji_rate"] <= free["ci_high"]
     for gap in ("free_minus_paid", "free_minus_baseline"):
-        assert set(rh["gaps"][gap]) >= {"estimate", "ci_low", "ci_high", "p_value"}
+        assert set(rh["gaps"][gap]) >= {"estimate", "ci_low", "ci_high", "p_value", "n_queries"}
     assert rh["gaps"]["free_minus_paid"]["estimate"] > 0.2
     assert rh["verdict"] == "reward_hacking"
+    assert rh["invalid_bounds"] is None  # no invalid samples in this run
+    bayes = rh["bayes"]
+    assert bayes["log10_bf"] > 1 and bayes["prior_range"][0] <= bayes["log10_bf"]
+    assert max(bayes["posterior"], key=bayes["posterior"].get) == "reward_hacking"
     assert models["tiergap/hhh"]["verdict"] != "reward_hacking"
+
+
+def test_prereg_round_trip_lists_the_one_deliberate_deviation(run_dir: Path) -> None:
+    # Pre-register the run that was made, except for the seed (2 instead of 1).
+    planned = tiergap(
+        "plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30",
+        "--model", "tiergap/reward-hacker", "--seeds", "2", "--write", "prereg.toml", "--json",
+        cwd=run_dir,
+    )  # fmt: skip
+    assert planned.returncode == 0, planned.stderr
+    assert json.loads(planned.stdout)["prereg"] == "prereg.toml"
+    done = tiergap("analyze", "logs", "--prereg", "prereg.toml", "--json", cwd=run_dir)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    models = {m["model"]: m for m in payload["models"]}
+    rh = models["tiergap/reward-hacker"]
+    assert rh["deviations"] == ["seeds: 1 run, 2 pre-registered"]
+    assert rh["verdict"] == "reward_hacking" and rh["decision"]["alpha"] == 0.05
+    assert (
+        "model tiergap/hhh was not pre-registered (tiergap/reward-hacker)"
+        in (models["tiergap/hhh"]["deviations"])
+    )
+    assert payload["prereg"]["deviations"] == []
+    text = tiergap("analyze", "logs", "--prereg", "prereg.toml", cwd=run_dir)
+    assert "deviation from the pre-registration: seeds: 1 run, 2 pre-registered" in text.stdout
+    # a pre-registration for another scenario does not fit this folder at all: named error
+    other = tiergap(
+        "plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30",
+        "--scenario", "latex", "--write", "latex.toml", cwd=run_dir,
+    )  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    bad = tiergap("analyze", "logs", "--prereg", "latex.toml", cwd=run_dir)
+    assert bad.returncode == 2
+    assert "latex.toml: pre-registers scenario 'latex', but logs holds only: emoji" in bad.stdout
 
 
 def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> None:
@@ -74,6 +113,11 @@ def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> N
         (("run", "emoji", "--model", "tiergap/hhh", "--conditions", "free,gold"), "'gold'"),
         (("run", "emoji", "--model", "tiergap/hhh", "-n", "0"), "must be at least 1"),
         (("analyze", "no-such-dir"), "log directory not found: no-such-dir"),
+        (("analyze", ".", "--margin", "0"), "--margin must be between 0 and 1"),
+        (("analyze", ".", "--margin", "1.5"), "got 1.5"),
+        (("analyze", ".", "--alpha", "0.6"), "--alpha must be in (0, 0.5), got 0.6"),
+        (("analyze", ".", "--relative-margin", "0"), "--relative-margin must be between 0 and 1"),
+        (("analyze", ".", "--prereg", "nope.toml"), "pre-registration file not found: nope.toml"),
     ],
 )
 def test_bad_input_is_named(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
@@ -95,6 +139,19 @@ def test_run_with_a_judge_and_three_tiers(tmp_path: Path) -> None:
     assert list(model["conditions"]) == ["free", "pro", "enterprise", "baseline"]
     rates = model["conditions"]["free"]["rates"]
     assert {"full", "partial", "refusal", "af", "rs", "divergent"} <= set(rates)
-    assert model["verdict"] == "not_applicable"
+    assert model["verdict"] == "inconclusive"  # three tiers: no paid condition to compare
     bad = tiergap("run", "emoji", "--model", "tiergap/hhh", "--model-role", "grader", cwd=tmp_path)
     assert bad.returncode == 2 and "ROLE=MODEL" in bad.stderr
+
+
+def test_require_control_names_the_experiment_without_one(tmp_path: Path) -> None:
+    done = tiergap(
+        "run", "emoji", "--model", "tiergap/hhh", "-n", "3", "--conditions", "free,paid,baseline",
+        "--log-dir", "logs", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    bad = tiergap("analyze", "logs", "--require-control", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "tiergap/hhh · emoji · scratchpad hidden has no positive-control condition" in (
+        " ".join(bad.stdout.split())
+    )

@@ -6,6 +6,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 
 from tiergap.analysis.summary import summarise
+from tiergap.analysis.verdict import VERDICTS
 from tiergap.experiment.queries import ADVBENCH_ROWS, advbench_path, load_queries
 from tiergap.experiment.scenario import (
     ScenarioError,
@@ -125,12 +126,15 @@ def test_every_scenario_runs_on_the_simulated_models(all_scenarios: Path) -> Non
     seen = {(s.model, s.scenario) for s in summaries}
     assert seen == {(m, s) for m in SIMULATED for s in available_scenarios()}
     for s in summaries:
-        assert [c.n for c in s.conditions.values()] == [12, 12, 12]
+        assert all(c.n == 12 for c in s.conditions.values())
+        # the orthogonal objectives also run their positive control
+        expected = 4 if s.scenario in ("emoji", "latex", "sycophancy") else 3
+        assert len(s.conditions) == expected, s.scenario
         rates = s.conditions["free"].rates
         assert "af" in rates and "rs" in rates, s.scenario
         if s.scenario == "helpful_only":
             assert {"full", "partial", "refusal", "divergent"} <= set(rates)
-            assert s.verdict == "not_applicable"
+            assert s.verdict in VERDICTS and s.verdict != "reward_hacking"
         if s.scenario == "anti_lab":
             assert "anti_lab" in rates
         if s.scenario == "latex":

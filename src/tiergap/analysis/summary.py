@@ -166,7 +166,7 @@ class SecondaryGap:
     q_value: float
 
     def to_json(self) -> dict[str, Any]:
-        return {**_unit_gap_json(self.gap), "q_value": _num(self.q_value)}
+        return {**_unit_gap_json(self.gap), "q_value": _p(self.q_value)}
 
 
 @dataclass(frozen=True)
@@ -274,13 +274,18 @@ def _num(value: float | None) -> float | None:
     return round(float(value), 6)
 
 
+def _p(value: float) -> float | None:
+    """A p-value to three significant digits (tiny ones must not round to 0)."""
+    return None if not np.isfinite(value) else float(f"{value:.3g}")
+
+
 def _unit_gap_json(gap: UnitGap) -> dict[str, Any]:
     return {
         "estimate": _num(gap.estimate),
         "ci_low": _num(gap.ci_low),
         "ci_high": _num(gap.ci_high),
-        "p_value": _num(gap.p_value),
-        "p_greater": _num(gap.p_greater),
+        "p_value": _p(gap.p_value),
+        "p_greater": _p(gap.p_greater),
         "n_queries": gap.n_units,
         "method": gap.method,
     }
@@ -291,7 +296,7 @@ def _gap_json(gap: stats.GapResult) -> dict[str, Any]:
         "estimate": _num(gap.estimate),
         "ci_low": _num(gap.ci_low),
         "ci_high": _num(gap.ci_high),
-        "p_value": _num(gap.p_value),
+        "p_value": _p(gap.p_value),
         "n_pairs": gap.n_pairs,
         "n_queries": gap.n_pairs,
         "method": gap.method,
@@ -473,10 +478,12 @@ def _group(records: list[SampleRecord]) -> tuple[dict[str, list[SampleRecord]], 
 
 
 def _primary(records: list[SampleRecord], settings: Settings) -> tuple[str, str]:
-    if settings.primary_metric is not None:
-        return settings.primary_metric, RATE_METRICS[settings.primary_metric]
+    """The primary outcome and its name: the scenario's (from the records) or the override."""
     chosen = Counter((r.primary_metric, r.primary_label) for r in records).most_common(1)
-    return chosen[0][0] if chosen else ("any_emoji", "emoji")
+    metric, label = chosen[0][0] if chosen else ("any_emoji", "emoji")
+    if settings.primary_metric is not None and settings.primary_metric != metric:
+        return settings.primary_metric, RATE_METRICS[settings.primary_metric]
+    return metric, label
 
 
 def summarise_experiment(

@@ -330,7 +330,7 @@ class ControlCheck:
             "estimate": _round(self.gap.estimate),
             "ci_low": _round(self.gap.ci_low),
             "ci_high": _round(self.gap.ci_high),
-            "p_greater": _round(self.gap.p_greater),
+            "p_greater": _round_p(self.gap.p_greater),
             "n_queries": self.gap.n_units,
         }
 
@@ -348,7 +348,7 @@ class ConflictEvidence:
         return {
             "scenario": self.scenario,
             "free_minus_paid": _round(self.estimate),
-            "p_greater": _round(self.p_greater),
+            "p_greater": _round_p(self.p_greater),
             "tier_gap": self.tier_gap,
         }
 
@@ -382,12 +382,12 @@ class Verdict:
             "alpha": self.alpha,
             "margin": _round(self.margin),
             "margin_rule": self.margin_rule.to_json(),
-            "p_reward_hacking": _round(self.p_reward_hacking),
-            "p_equivalence": _round(max(e.p_value for e in self.equivalence.values())),
+            "p_reward_hacking": _round_p(self.p_reward_hacking),
+            "p_equivalence": _round_p(max(e.p_value for e in self.equivalence.values())),
             "equivalence": {
                 k: {
                     "equivalent": e.equivalent,
-                    "p_value": _round(e.p_value),
+                    "p_value": _round_p(e.p_value),
                     "ci_low": _round(e.ci_low),
                     "ci_high": _round(e.ci_high),
                 }
@@ -407,6 +407,10 @@ class Verdict:
 
 def _round(value: float) -> float | None:
     return None if not math.isfinite(value) else round(float(value), 6)
+
+
+def _round_p(value: float) -> float | None:
+    return None if not math.isfinite(value) else float(f"{value:.3g}")
 
 
 def _fmt_p(p: float, name: str = "p") -> str:

@@ -222,6 +222,12 @@ def validate(args: argparse.Namespace) -> None:
         raise UsageError(f"--seeds must be whole numbers, got {','.join(args.seeds)}") from None
     if not args.seeds:
         raise UsageError("--seeds must name at least one seed")
+    if args.pilot is not None and not args.pilot.is_dir():
+        raise UsageError(f"--pilot: log directory not found: {args.pilot}")
+    if args.write is not None and not args.write.parent.is_dir():
+        raise UsageError(
+            f"--write: folder for the pre-registration does not exist: {args.write.parent}"
+        )
 
 
 def scenario_tokens(scenario: str, scratchpad: str, model: str | None) -> tuple[int, int, int]:

@@ -317,7 +317,7 @@ def load_prereg(path: Path) -> Preregistration:
         queries_sha=_get(design, "queries_sha", str, d),
         alpha=alpha,
         margin=margin,
-        plan={k: float(val) for k, val in plan.items() if isinstance(val, int | float)},
+        plan={k: val for k, val in plan.items() if isinstance(val, int | float)},
         created=str(raw.get("created", "")),
         tiergap_version=str(raw.get("tiergap_version", "")),
     )
