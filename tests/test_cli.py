@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tiergap.cli import main
+
 
 def tiergap(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "INSPECT_DISPLAY": "none", "NO_COLOR": "1", "COLUMNS": "200"}
@@ -59,15 +61,15 @@ def test_analyze_json_shape(run_dir: Path) -> None:
     assert models["tiergap/hhh"]["verdict"] != "reward_hacking"
 
 
-def test_prereg_round_trip_lists_the_one_deliberate_deviation(run_dir: Path) -> None:
+def test_prereg_round_trip_lists_the_one_deliberate_deviation(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Pre-register the run that was made, except for the seed (2 instead of 1).
-    planned = tiergap(
-        "plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30",
-        "--model", "tiergap/reward-hacker", "--seeds", "2", "--write", "prereg.toml", "--json",
-        cwd=run_dir,
-    )  # fmt: skip
-    assert planned.returncode == 0, planned.stderr
-    assert json.loads(planned.stdout)["prereg"] == "prereg.toml"
+    prereg = str(run_dir / "prereg.toml")
+    plan = ["plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30", "--json"]
+    assert main([*plan, "--model", "tiergap/reward-hacker", "--seeds", "2", "--write", prereg]) == 0
+    assert json.loads(capsys.readouterr().out)["prereg"] == prereg
+    # the check itself runs as a user runs it
     done = tiergap("analyze", "logs", "--prereg", "prereg.toml", "--json", cwd=run_dir)
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
@@ -80,17 +82,18 @@ def test_prereg_round_trip_lists_the_one_deliberate_deviation(run_dir: Path) -> 
         in (models["tiergap/hhh"]["deviations"])
     )
     assert payload["prereg"]["deviations"] == []
-    text = tiergap("analyze", "logs", "--prereg", "prereg.toml", cwd=run_dir)
-    assert "deviation from the pre-registration: seeds: 1 run, 2 pre-registered" in text.stdout
+    # the same, in the terminal (in-process from here on: the commands are the same)
+    logs = str(run_dir / "logs")
+    assert main(["analyze", logs, "--prereg", prereg]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "deviation from the pre-registration: seeds: 1 run, 2 pre-registered" in text
     # a pre-registration for another scenario does not fit this folder at all: named error
-    other = tiergap(
-        "plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30",
-        "--scenario", "latex", "--write", "latex.toml", cwd=run_dir,
-    )  # fmt: skip
-    assert other.returncode == 0, other.stderr
-    bad = tiergap("analyze", "logs", "--prereg", "latex.toml", cwd=run_dir)
-    assert bad.returncode == 2
-    assert "latex.toml: pre-registers scenario 'latex', but logs holds only: emoji" in bad.stdout
+    other = str(run_dir / "latex.toml")
+    assert main([*plan, "--scenario", "latex", "--write", other]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--prereg", other]) == 2
+    message = " ".join(capsys.readouterr().out.split())
+    assert f"{other}: pre-registers scenario 'latex', but {logs} holds only: emoji" in message
 
 
 def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> None:
@@ -144,14 +147,24 @@ def test_run_with_a_judge_and_three_tiers(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "ROLE=MODEL" in bad.stderr
 
 
-def test_require_control_names_the_experiment_without_one(tmp_path: Path) -> None:
-    done = tiergap(
-        "run", "emoji", "--model", "tiergap/hhh", "-n", "3", "--conditions", "free,paid,baseline",
-        "--log-dir", "logs", cwd=tmp_path,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    bad = tiergap("analyze", "logs", "--require-control", cwd=tmp_path)
-    assert bad.returncode == 2
-    assert "tiergap/hhh · emoji · scratchpad hidden has no positive-control condition" in (
-        " ".join(bad.stdout.split())
-    )
+def test_require_control_names_the_experiment_without_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = str(tmp_path / "logs")
+    run = ["run", "emoji", "--model", "tiergap/hhh", "-n", "3", "--log-dir", logs]
+    assert main([*run, "--conditions", "free,paid,baseline", "--display", "none"]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--require-control"]) == 2
+    message = " ".join(capsys.readouterr().out.split())
+    assert "tiergap/hhh · emoji · scratchpad hidden has no positive-control condition" in message
+
+
+def test_plan_estimates_the_correlation_from_a_pilot_folder(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = str(run_dir / "logs")
+    plan = ["plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30", "--json"]
+    assert main([*plan, "--pilot", logs]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["correlation_source"].startswith(f"pilot {logs}: phi")
+    assert 0.0 <= payload["correlation"] < 1.0

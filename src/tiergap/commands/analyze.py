@@ -187,6 +187,46 @@ def _check_controls(records: list[SampleRecord], log_dir: Path, control: str) ->
             )
 
 
+def _prompt_hashes(
+    log_dir: Path, records: list[SampleRecord]
+) -> tuple[dict[tuple[str, str, str], dict[tuple[str, str], set[str]]], list[str]]:
+    """System-prompt hashes the logs recorded, by experiment and (condition, lab).
+
+    Read from the logs' sample summaries (fast); a log without them (still running, or a
+    ``.json`` log) is read sample by sample. Logs whose hashes cannot be read are named.
+    """
+    from tiergap.harness.logs import _raw_summaries, find_logs
+    from tiergap.harness.transcripts import read_log_details
+
+    experiment_of = {r.log: r.experiment for r in records}
+    hashes: dict[tuple[str, str, str], dict[tuple[str, str], set[str]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    problems: list[str] = []
+    for path in find_logs(log_dir):
+        key = experiment_of.get(Path(path).name)
+        if key is None:
+            continue
+        rows = _raw_summaries(path)
+        if rows is None:
+            try:
+                info, _ = read_log_details(path, per_condition=0)
+            except Exception as err:  # any reader failure: named, the rest is still checked
+                problems.append(f"system-prompt hashes of {path} could not be read: {err}")
+                continue
+            for prompt in info.system_prompts:
+                hashes[key][(prompt.condition, prompt.lab)].add(prompt.sha)
+            continue
+        for row in rows:
+            meta = row.get("metadata") or {}
+            if "system_prompt_sha" in meta:
+                condition = str(meta.get("condition", ""))
+                hashes[key][(condition, str(meta.get("lab", "")))].add(
+                    str(meta["system_prompt_sha"])
+                )
+    return hashes, problems
+
+
 def _check_prereg(
     plan: Preregistration,
     log_dir: Path,
@@ -196,17 +236,8 @@ def _check_prereg(
     """Attach to each pre-registered experiment its deviations; return folder-level ones."""
     from tiergap.analysis.summary import TIERS
     from tiergap.experiment.prereg import ObservedExperiment, deviations, scenario_drift
-    from tiergap.harness.transcripts import read_details
 
-    details = read_details(log_dir, per_condition=0)
-    hashes: dict[tuple[str, str, str], dict[tuple[str, str], set[str]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
-    for run in details.runs:
-        for prompt in run.system_prompts:
-            hashes[(run.model, run.scenario, run.scratchpad)][(prompt.condition, prompt.lab)].add(
-                prompt.sha
-            )
+    hashes, problems = _prompt_hashes(log_dir, records)
     by_key: dict[tuple[str, str, str], list[SampleRecord]] = defaultdict(list)
     for r in records:
         by_key[r.experiment].append(r)
@@ -234,4 +265,4 @@ def _check_prereg(
         out.append(replace(s, deviations=tuple(deviations(plan, seen) + drift)))
     ran = {s.model for s in summaries if s.scenario == plan.scenario}
     folder = [f"model {m} was pre-registered but not run" for m in plan.models if m not in ran]
-    return out, folder
+    return out, folder + problems
