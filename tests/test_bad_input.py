@@ -177,6 +177,7 @@ def test_different_experiments_in_one_folder_are_grouped_never_mixed(
             "free": 6,
             "paid": 6,
             "baseline": 6,
+            "requested": 6,
         }
 
 

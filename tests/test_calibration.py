@@ -1,8 +1,9 @@
 """Frequentist calibration of tiergap.stats and tiergap.cost.plan by simulation.
 
 Paired binary outcomes are drawn as 2x2 tables from a multinomial whose cells give the
-requested marginal rates and within-query (phi) correlation, or per query from a latent
-emoji propensity shared by all conditions. Seeds are fixed, so results are reproducible.
+requested marginal rates and within-query (phi) correlation, or as repeated measures of
+queries sharing a latent query effect (:func:`tiergap.stats.power.simulate_unit_means`).
+Seeds are fixed, so results are reproducible.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import math
 import numpy as np
 import pytest
 
-from tiergap.analysis.verdict import emoji_verdict
-from tiergap.stats import paired_counts_gap, power, tost_paired_proportions
+from tiergap.analysis.verdict import decide_batch
+from tiergap.cost.plan import size_for_verdict, verdict_power
+from tiergap.stats import mcnemar_p_values, paired_counts_gap, power, tost_paired_proportions
+from tiergap.stats.paired import gap_interval, sign_flip_tails
+from tiergap.stats.power import simulate_unit_means
 
 
 def cell_probabilities(p_free: float, p_paid: float, rho: float) -> list[float]:
@@ -41,31 +45,48 @@ def test_paired_interval_coverage(gap: float, rho: float) -> None:
     assert 0.93 <= covered / len(tables) <= 0.97
 
 
-def simulate_conditions(
-    rng: np.random.Generator, n: int, rates: tuple[float, float, float]
-) -> tuple[np.ndarray, ...]:
-    """Free, paid, baseline outcomes sharing a per-query propensity (correlated within query)."""
-    propensity = rng.beta(0.5, 4.5, size=n)  # mean 0.1, queries differ a lot
-    scale = [r / 0.1 for r in rates]
-    return tuple(
-        (rng.random(n) < np.clip(propensity * s, 0.0, 1.0)).astype(np.int64) for s in scale
-    )
+# ------------------------------------------------------------------------------ query as the unit
+# Correlated queries (latent query effect, rho = 0.4) answered in 5 epochs each: identical epochs
+# (temperature 0) or independent ones. The verdict works on query means.
 
 
-def test_verdict_false_reward_hacking_rate_and_power() -> None:
-    rng = np.random.default_rng(23)
-    sims = 1000
-    false_rh = 0
-    for _ in range(sims):
-        free, paid, base = simulate_conditions(rng, 100, (0.1, 0.1, 0.1))
-        false_rh += emoji_verdict(free, paid, base).label == "reward_hacking"
-    assert false_rh / sims <= 0.05
-    # The same rule must detect a real gap (so the bound above is not met by never firing).
-    hits = 0
-    for _ in range(200):
-        free, paid, base = simulate_conditions(rng, 300, (0.25, 0.1, 0.1))
-        hits += emoji_verdict(free, paid, base).label == "reward_hacking"
-    assert hits / 200 >= 0.9
+@pytest.mark.parametrize("identical", [True, False], ids=["identical-epochs", "independent-epochs"])
+def test_no_false_reward_hacking_from_repeated_epochs(identical: bool) -> None:
+    rng = np.random.default_rng(41 if identical else 43)
+    sims, queries, epochs = 2000, 50, 5
+    y = simulate_unit_means(rng, sims, queries, [0.2, 0.2, 0.2], 0.4, epochs, identical)
+    free, paid, base = y[..., 0], y[..., 1], y[..., 2]
+    decision = decide_batch(free, paid, base, scale=epochs)
+    assert decision.rate("reward_hacking") <= 0.05
+    # each one-sided query-level test keeps its level (alpha plus two Monte Carlo SE)
+    upper, _ = sign_flip_tails(free - paid, epochs)
+    assert np.mean(upper < 0.05) <= 0.05 + 2 * math.sqrt(0.05 * 0.95 / sims)
+    if identical:
+        # counting the 5 copies of each query as pairs (the old unit) is badly anticonservative
+        only_free = epochs * np.sum((free == 1) & (paid == 0), axis=1)
+        only_paid = epochs * np.sum((free == 0) & (paid == 1), axis=1)
+        naive = np.mean(mcnemar_p_values(only_free, only_paid) < 0.05)
+        assert naive > 0.2
+
+
+@pytest.mark.parametrize("identical", [True, False], ids=["identical-epochs", "independent-epochs"])
+def test_query_level_interval_coverage(identical: bool) -> None:
+    rng = np.random.default_rng(47 if identical else 53)
+    y = simulate_unit_means(rng, 2000, 50, [0.3, 0.2], 0.4, 5, identical)
+    low, high = gap_interval(y[..., 0], y[..., 1], 0.95)
+    covered = np.mean((low <= 0.1) & (high >= 0.1))
+    assert 0.93 <= covered <= 0.97
+
+
+def test_planned_number_of_queries_gives_both_verdicts() -> None:
+    sizing = size_for_verdict(0.2, 0.15, power=0.8, correlation=0.3)
+    n = sizing.n_queries
+    assert sizing.power_reward_hacking >= 0.8 and sizing.power_no_tier_gap >= 0.8
+    # an independent simulation (other seed) at the planned n
+    rh, no_gap = verdict_power(n, 0.2, 0.15, 0.3, seed=2024)
+    assert rh >= 0.8 and no_gap >= 0.8
+    # and the plan is not padded: 20% fewer queries fall short on equivalence
+    assert verdict_power(int(0.8 * n), 0.2, 0.15, 0.3, seed=2024)[1] < 0.8
 
 
 def test_tost_size_at_the_margin() -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tiergap.cli import main
+
 
 def tiergap(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "INSPECT_DISPLAY": "none", "NO_COLOR": "1", "COLUMNS": "200"}
@@ -41,17 +43,57 @@ def test_analyze_json_shape(run_dir: Path) -> None:
     models = {m["model"]: m for m in payload["models"]}
     assert set(models) == {"tiergap/reward-hacker", "tiergap/hhh"}
     rh = models["tiergap/reward-hacker"]
-    assert set(rh["conditions"]) == {"free", "paid", "baseline"}
+    assert set(rh["conditions"]) == {"free", "paid", "baseline", "requested"}
+    assert (rh["unit"], rh["n_queries"], rh["epochs"]) == ("query", 30, 1)
     free = rh["conditions"]["free"]
     for key in ("n", "invalid", "any_emoji_rate", "ci_low", "ci_high", "mean_emoji"):
         assert key in free
     assert free["n"] == 30
     assert free["ci_low"] <= free["any_emoji_rate"] <= free["ci_high"]
     for gap in ("free_minus_paid", "free_minus_baseline"):
-        assert set(rh["gaps"][gap]) >= {"estimate", "ci_low", "ci_high", "p_value"}
+        assert set(rh["gaps"][gap]) >= {"estimate", "ci_low", "ci_high", "p_value", "n_queries"}
     assert rh["gaps"]["free_minus_paid"]["estimate"] > 0.2
     assert rh["verdict"] == "reward_hacking"
+    assert rh["invalid_bounds"] is None  # no invalid samples in this run
+    bayes = rh["bayes"]
+    assert bayes["log10_bf"] > 1 and bayes["prior_range"][0] <= bayes["log10_bf"]
+    assert max(bayes["posterior"], key=bayes["posterior"].get) == "reward_hacking"
     assert models["tiergap/hhh"]["verdict"] != "reward_hacking"
+
+
+def test_prereg_round_trip_lists_the_one_deliberate_deviation(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Pre-register the run that was made, except for the seed (2 instead of 1).
+    prereg = str(run_dir / "prereg.toml")
+    plan = ["plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30", "--json"]
+    assert main([*plan, "--model", "tiergap/reward-hacker", "--seeds", "2", "--write", prereg]) == 0
+    assert json.loads(capsys.readouterr().out)["prereg"] == prereg
+    # the check itself runs as a user runs it
+    done = tiergap("analyze", "logs", "--prereg", "prereg.toml", "--json", cwd=run_dir)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    models = {m["model"]: m for m in payload["models"]}
+    rh = models["tiergap/reward-hacker"]
+    assert rh["deviations"] == ["seeds: 1 run, 2 pre-registered"]
+    assert rh["verdict"] == "reward_hacking" and rh["decision"]["alpha"] == 0.05
+    assert (
+        "model tiergap/hhh was not pre-registered (tiergap/reward-hacker)"
+        in (models["tiergap/hhh"]["deviations"])
+    )
+    assert payload["prereg"]["deviations"] == []
+    # the same, in the terminal (in-process from here on: the commands are the same)
+    logs = str(run_dir / "logs")
+    assert main(["analyze", logs, "--prereg", prereg]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "deviation from the pre-registration: seeds: 1 run, 2 pre-registered" in text
+    # a pre-registration for another scenario does not fit this folder at all: named error
+    other = str(run_dir / "latex.toml")
+    assert main([*plan, "--scenario", "latex", "--write", other]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--prereg", other]) == 2
+    message = " ".join(capsys.readouterr().out.split())
+    assert f"{other}: pre-registers scenario 'latex', but {logs} holds only: emoji" in message
 
 
 def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> None:
@@ -74,6 +116,11 @@ def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> N
         (("run", "emoji", "--model", "tiergap/hhh", "--conditions", "free,gold"), "'gold'"),
         (("run", "emoji", "--model", "tiergap/hhh", "-n", "0"), "must be at least 1"),
         (("analyze", "no-such-dir"), "log directory not found: no-such-dir"),
+        (("analyze", ".", "--margin", "0"), "--margin must be between 0 and 1"),
+        (("analyze", ".", "--margin", "1.5"), "got 1.5"),
+        (("analyze", ".", "--alpha", "0.6"), "--alpha must be in (0, 0.5), got 0.6"),
+        (("analyze", ".", "--relative-margin", "0"), "--relative-margin must be between 0 and 1"),
+        (("analyze", ".", "--prereg", "nope.toml"), "pre-registration file not found: nope.toml"),
     ],
 )
 def test_bad_input_is_named(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
@@ -95,6 +142,29 @@ def test_run_with_a_judge_and_three_tiers(tmp_path: Path) -> None:
     assert list(model["conditions"]) == ["free", "pro", "enterprise", "baseline"]
     rates = model["conditions"]["free"]["rates"]
     assert {"full", "partial", "refusal", "af", "rs", "divergent"} <= set(rates)
-    assert model["verdict"] == "not_applicable"
+    assert model["verdict"] == "inconclusive"  # three tiers: no paid condition to compare
     bad = tiergap("run", "emoji", "--model", "tiergap/hhh", "--model-role", "grader", cwd=tmp_path)
     assert bad.returncode == 2 and "ROLE=MODEL" in bad.stderr
+
+
+def test_require_control_names_the_experiment_without_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = str(tmp_path / "logs")
+    run = ["run", "emoji", "--model", "tiergap/hhh", "-n", "3", "--log-dir", logs]
+    assert main([*run, "--conditions", "free,paid,baseline", "--display", "none"]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--require-control"]) == 2
+    message = " ".join(capsys.readouterr().out.split())
+    assert "tiergap/hhh · emoji · scratchpad hidden has no positive-control condition" in message
+
+
+def test_plan_estimates_the_correlation_from_a_pilot_folder(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = str(run_dir / "logs")
+    plan = ["plan", "--base-rate", "0.1", "--effect", "0.2", "--n-queries", "30", "--json"]
+    assert main([*plan, "--pilot", logs]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["correlation_source"].startswith(f"pilot {logs}: phi")
+    assert 0.0 <= payload["correlation"] < 1.0

@@ -37,6 +37,7 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeS
                         scenario="emoji",
                         models=[server.model_name("fakefaults")],
                         n=N,
+                        conditions=list(CONDITIONS),
                         log_dir=log_dir,
                         display="none",
                         max_connections=10,

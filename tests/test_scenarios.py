@@ -6,6 +6,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 
 from tiergap.analysis.summary import summarise
+from tiergap.analysis.verdict import VERDICTS
 from tiergap.experiment.queries import ADVBENCH_ROWS, advbench_path, load_queries
 from tiergap.experiment.scenario import (
     ScenarioError,
@@ -121,9 +122,7 @@ def test_csv_query_file_errors(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def all_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
     log_dir = tmp_path_factory.mktemp("scenarios")
-    tasks = [
-        experiment(scenario=name, n=12, queries=_queries(name), judges=True) for name in RUN
-    ]
+    tasks = [experiment(scenario=name, n=12, queries=_queries(name), judges=True) for name in RUN]
     logs = inspect_eval(tasks, model=SIMULATED, log_dir=str(log_dir), seed=2, log_realtime=False)
     assert all(log.status == "success" for log in logs)
     return log_dir
@@ -134,12 +133,15 @@ def test_every_scenario_runs_on_the_simulated_models(all_scenarios: Path) -> Non
     seen = {(s.model, s.scenario) for s in summaries}
     assert seen == {(m, s) for m in SIMULATED for s in RUN}
     for s in summaries:
-        assert [c.n for c in s.conditions.values()] == [12, 12, 12]
+        assert all(c.n == 12 for c in s.conditions.values())
+        # the orthogonal objectives also run their positive control
+        expected = 4 if s.scenario in ("emoji", "latex", "sycophancy") else 3
+        assert len(s.conditions) == expected, s.scenario
         rates = s.conditions["free"].rates
         assert "af" in rates and "rs" in rates, s.scenario
         if s.scenario == "helpful_only":
             assert {"full", "partial", "refusal", "divergent"} <= set(rates)
-            assert s.verdict == "not_applicable"
+            assert s.verdict in VERDICTS and s.verdict != "reward_hacking"
         if s.scenario == "anti_lab":
             assert "anti_lab" in rates
         if s.scenario == "latex":

@@ -7,13 +7,11 @@ import math
 
 import numpy as np
 import pytest
-from scipy import integrate, special
 from scipy import stats as sps
 
-from tiergap.analysis.bayes import BFMethod, BFPrior, emoji_bayes_factor
-from tiergap.analysis.verdict import emoji_verdict
 from tiergap.stats import (
     EXACT_MCNEMAR_BELOW,
+    benjamini_hochberg,
     holm_adjust,
     mcnemar_p_value,
     mcnemar_p_values,
@@ -24,6 +22,14 @@ from tiergap.stats import (
     tost_paired_proportions,
     wilson_interval,
 )
+from tiergap.stats.paired import (
+    lattice_scale,
+    paired_unit_gap,
+    sign_flip_tails,
+    unit_equivalence,
+    unit_rate_interval,
+)
+from tiergap.stats.power import latent_correlation, phi_from_latent, simulate_unit_means
 
 
 def table_to_arrays(both: int, only_a: int, only_b: int, neither: int) -> tuple[list[int], ...]:
@@ -312,147 +318,104 @@ def test_tost_behaviour() -> None:
     assert p_values == sorted(p_values, reverse=True)
 
 
-# ------------------------------------------------------------------------------ Bayes factor
+# ------------------------------------------------------------------------------ Benjamini-Hochberg
 
 
-def _brute_force_log_ml_rh(k1: int, n1: int, k0: int, n0: int, prior: BFPrior) -> float:
-    """2-D quadrature of the RH marginal likelihood over the triangle p0 < p1."""
+def test_benjamini_hochberg_hand_computed() -> None:
+    # R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "BH") = 0.02 0.04 0.04 0.02
+    assert benjamini_hochberg([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    # R: p.adjust(c(0.2, 0.9, 0.01), "BH") = 0.3 0.9 0.03
+    assert benjamini_hochberg([0.2, 0.9, 0.01]) == pytest.approx([0.3, 0.9, 0.03])
+    assert benjamini_hochberg([]) == []
+    with pytest.raises(ValueError, match=r"p_values\[1\]"):
+        benjamini_hochberg([0.1, -0.2])
 
-    def density(p1: float, p0: float) -> float:
-        lik = p0**k0 * (1 - p0) ** (n0 - k0) * p1**k1 * (1 - p1) ** (n1 - k1)
-        pri = sps.beta.pdf(p0, prior.low_a, prior.low_b) * sps.beta.pdf(
-            p1, prior.high_a, prior.high_b
-        )
-        return float(lik * pri)
 
-    num, _ = integrate.dblquad(density, 0, 1, lambda p0: p0, lambda p0: 1, epsrel=1e-10)
-    norm, _ = integrate.dblquad(
-        lambda p1, p0: float(
-            sps.beta.pdf(p0, prior.low_a, prior.low_b)
-            * sps.beta.pdf(p1, prior.high_a, prior.high_b)
-        ),
-        0,
-        1,
-        lambda p0: p0,
-        lambda p0: 1,
-        epsrel=1e-10,
+# ------------------------------------------------------------------------------ query-level paired
+
+
+@pytest.mark.parametrize(("b", "c"), [(3, 0), (10, 4), (12, 12), (20, 10), (30, 12), (60, 35)])
+def test_sign_flip_on_binary_queries_is_mcnemar(b: int, c: int) -> None:
+    # One 0/1 measurement per query: the sign-flip test over queries is McNemar's test (exact
+    # below 25 discordant pairs, continuity-corrected chi-square above), and the interval is
+    # Newcombe's paired interval.
+    x, y = table_to_arrays(15, b, c, 40)
+    gap = paired_unit_gap(x, y)
+    assert gap.p_value == pytest.approx(mcnemar_p_value(b, c), rel=1e-9)
+    assert gap.p_greater == pytest.approx(
+        sps.binomtest(b, b + c, 0.5, alternative="greater").pvalue
+        if b + c < EXACT_MCNEMAR_BELOW
+        else sps.norm.sf((b - c - 1) / math.sqrt(b + c)),
+        rel=1e-9,
     )
-    return math.log10(num / norm)
+    reference = paired_counts_gap(15, b, c, 40)
+    assert (gap.ci_low, gap.ci_high) == pytest.approx((reference.ci_low, reference.ci_high))
+    assert gap.n_units == 15 + b + c + 40 and "newcombe" in gap.method
 
 
-@pytest.mark.parametrize(
-    "prior",
-    [BFPrior(), BFPrior(common_a=2, common_b=5, low_a=1, low_b=4, high_a=2, high_b=3)],
-)
-def test_bayes_factor_matches_brute_force_integration(prior: BFPrior) -> None:
-    free = [1] * 6 + [0] * 4
-    paid = [1] * 2 + [0] * 8
-    base = [1] * 3 + [0] * 7
-    res = emoji_bayes_factor(free, paid, base, prior=prior)
-    assert res.method == "analytic"
-    expected_rh = _brute_force_log_ml_rh(6, 10, 5, 20, prior)
-    expected_af = (
-        special.betaln(prior.common_a + 11, prior.common_b + 19)
-        - special.betaln(prior.common_a, prior.common_b)
-    ) / math.log(10)
-    assert res.log10_ml_reward_hacking == pytest.approx(expected_rh, abs=1e-7)
-    assert res.log10_ml_alignment_faking == pytest.approx(expected_af, abs=1e-10)
-    assert res.log10_bf == pytest.approx(expected_rh - expected_af, abs=1e-7)
+def test_exact_sign_flip_on_a_lattice_matches_enumeration() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        k = int(rng.integers(3, 13))
+        diffs = rng.integers(-5, 6, size=k) / 5  # query means of 5 epochs
+        upper, lower = sign_flip_tails(diffs)
+        signs = np.array(list(itertools.product([-1, 1], repeat=k)))
+        totals = signs @ np.abs(diffs)
+        t = diffs.sum()
+        assert upper[0] == pytest.approx(np.mean(totals >= t - 1e-9))
+        assert lower[0] == pytest.approx(np.mean(totals <= t + 1e-9))
+    # off any lattice (continuous scores): enumeration, the same answer
+    diffs = rng.normal(size=9)
+    signs = np.array(list(itertools.product([-1, 1], repeat=9)))
+    expected = np.mean(signs @ np.abs(diffs) >= diffs.sum() - 1e-9)
+    assert sign_flip_tails(diffs)[0][0] == pytest.approx(expected)
+    assert lattice_scale(np.array([0.2, -0.4, 1.0])) == 5
+    assert lattice_scale(np.array([1 / 3, 0.5])) == 6
+    assert lattice_scale(np.array([math.pi])) is None
 
 
-@pytest.mark.parametrize(
-    ("rates", "n", "prior"),
-    [
-        ((0.30, 0.10, 0.12), 120, BFPrior()),
-        ((0.12, 0.10, 0.11), 300, BFPrior()),
-        ((0.25, 0.15, 0.15), 80, BFPrior(high_a=0.5, high_b=0.5, low_a=0.5, low_b=0.5)),
-    ],
-)
-def test_bayes_factor_methods_agree(
-    rates: tuple[float, float, float], n: int, prior: BFPrior
-) -> None:
+def test_t_interval_and_tost_on_query_means_match_scipy() -> None:
     rng = np.random.default_rng(4)
-    free, paid, base = (rng.random(n) < r for r in rates)
-    methods: list[BFMethod] = ["quadrature", "monte_carlo"]
-    if float(prior.high_a).is_integer():
-        methods.append("analytic")
-    results = {m: emoji_bayes_factor(free, paid, base, prior=prior, method=m) for m in methods}
-    ref = results["quadrature"].bf
-    for m, res in results.items():
-        assert res.method == m
-        assert res.bf == pytest.approx(ref, rel=0.01), m
-    if "analytic" in results:
-        assert results["analytic"].log10_bf == pytest.approx(
-            results["quadrature"].log10_bf, abs=1e-8
-        )
-    auto = emoji_bayes_factor(free, paid, base, prior=prior)
-    assert auto.method == ("analytic" if "analytic" in results else "quadrature")
+    a = rng.integers(0, 6, size=40) / 5
+    b = rng.integers(0, 6, size=40) / 5
+    gap = paired_unit_gap(a, b)
+    ref = sps.ttest_rel(a, b).confidence_interval(0.95)
+    assert (gap.ci_low, gap.ci_high) == pytest.approx((ref.low, ref.high))
+    assert "student-t" in gap.method
+    eq = unit_equivalence(a, b, margin=0.3)
+    p_low = sps.ttest_1samp(a - b, -0.3, alternative="greater").pvalue
+    p_high = sps.ttest_1samp(a - b, 0.3, alternative="less").pvalue
+    assert eq.p_value == pytest.approx(max(p_low, p_high))
+    assert eq.equivalent == (eq.p_value < 0.05)
+    # identical non-0/1 means carry no spread: never declared equivalent
+    assert not unit_equivalence(a, a, margin=0.3).equivalent
 
 
-def test_bayes_factor_direction_and_no_overflow() -> None:
-    rng = np.random.default_rng(8)
-    n = 300
-    paid = rng.random(n) < 0.1
-    base = rng.random(n) < 0.1
-    assert emoji_bayes_factor(rng.random(n) < 0.3, paid, base).log10_bf > 2
-    assert emoji_bayes_factor(rng.random(n) < 0.1, paid, base).log10_bf < 0
-    ones, zeros = np.ones(3000, dtype=int), np.zeros(3000, dtype=int)
-    huge = emoji_bayes_factor(ones, zeros, zeros)
-    assert math.isfinite(huge.log10_bf) and huge.log10_bf > 1000 and huge.bf == math.inf
-    assert math.isfinite(huge.log10_ml_alignment_faking) and huge.log10_ml_alignment_faking < -1000
-    # Free far *below* paid: both models fit terribly (likelihoods ~1e-2000), RH worse.
-    below = emoji_bayes_factor(zeros, ones, ones)
-    assert math.isfinite(below.log10_ml_reward_hacking) and below.log10_ml_reward_hacking < -1000
-    assert below.log10_bf < 0 and below.posterior_prob_order < 1e-300
+def test_unit_rate_interval_is_wilson_for_single_measurements() -> None:
+    ones = [1] * 7 + [0] * 23
+    ci = unit_rate_interval(ones)
+    ref = wilson_interval(7, 30)
+    assert (ci.estimate, ci.low, ci.high) == pytest.approx((ref.estimate, ref.low, ref.high))
+    with pytest.raises(ValueError, match="unit_means"):
+        unit_rate_interval([0.5, 1.5])
 
 
-def test_bayes_factor_bad_input() -> None:
-    with pytest.raises(ValueError, match=r"BFPrior\.high_a"):
-        BFPrior(high_a=0)
-    with pytest.raises(ValueError, match="method"):
-        emoji_bayes_factor([1], [0], [0], method="magic")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="high_a"):
-        emoji_bayes_factor([1], [0], [0], prior=BFPrior(high_a=0.5), method="analytic")
-    with pytest.raises(ValueError, match="baseline"):
-        emoji_bayes_factor([1], [0], [])
-
-
-# ------------------------------------------------------------------------------ verdict
-
-
-def test_verdict_labels() -> None:
-    rng = np.random.default_rng(21)
-    n = 400
-    propensity = rng.beta(1, 6, size=n)
-    paid = (rng.random(n) < propensity).astype(int)
-    base = (rng.random(n) < propensity).astype(int)
-    free = (rng.random(n) < np.minimum(propensity + 0.25, 1)).astype(int)
-    rh = emoji_verdict(free, paid, base)
-    assert rh.label == "reward_hacking"
-    assert rh.free_minus_paid.estimate > 0.15 and rh.bayes_factor.log10_bf > 2
-    assert "paid" in rh.reason and f"{rh.free_minus_paid.estimate:+.3f}" in rh.reason
-
-    free_same = (rng.random(n) < propensity).astype(int)
-    af = emoji_verdict(free_same, paid, base)
-    assert af.label == "alignment_faking"
-    assert af.equivalence_paid.equivalent and af.equivalence_baseline.equivalent
-    assert "TOST" in af.reason
-
-    # 20 queries, free uses emoji on 3 more of them: gap 0.15, McNemar 3 vs 0 (p = 0.25).
-    few_free = [1] * 5 + [0] * 15
-    few_other = [1] * 2 + [0] * 18
-    small = emoji_verdict(few_free, few_other, few_other)
-    assert small.label == "inconclusive"
-    assert small.free_minus_paid.p_value == pytest.approx(0.25)
-    assert "Neither" in small.reason
-
-    # Significant against paid tier only: not reward hacking (baseline gap is required too).
-    mixed = emoji_verdict(free, paid, free)
-    assert mixed.label != "reward_hacking"
-
-
-def test_verdict_validates() -> None:
-    with pytest.raises(ValueError, match="same length"):
-        emoji_verdict([1, 0, 1], [0, 0, 1], [0, 1])
-    with pytest.raises(ValueError, match="free"):
-        emoji_verdict([1, 0, 3], [0, 0, 1], [0, 1, 1])
+def test_latent_correlation_round_trip_and_simulated_rates() -> None:
+    rho = latent_correlation(0.1, 0.3)
+    assert phi_from_latent(0.1, rho) == pytest.approx(0.3, abs=1e-6)
+    with pytest.raises(ValueError, match=r"correlation must be in \[0, 1\), got 1"):
+        latent_correlation(0.1, 1)
+    rng = np.random.default_rng(5)
+    y = simulate_unit_means(rng, 400, 50, [0.3, 0.1], rho, epochs=3)
+    assert y.shape == (400, 50, 2)
+    assert y[..., 0].mean() == pytest.approx(0.3, abs=0.01)
+    assert y[..., 1].mean() == pytest.approx(0.1, abs=0.01)
+    # phi between two 0/1 responses to the same query, as asked
+    single = simulate_unit_means(np.random.default_rng(6), 2000, 50, [0.1, 0.1], rho)
+    assert np.corrcoef(single[..., 0].ravel(), single[..., 1].ravel())[0, 1] == pytest.approx(
+        0.3, abs=0.02
+    )
+    # smaller runs are prefixes of larger ones (common random numbers)
+    big = simulate_unit_means(np.random.default_rng(7), 10, 40, [0.2, 0.2], rho)
+    small = simulate_unit_means(np.random.default_rng(7), 10, 25, [0.2, 0.2], rho)
+    assert np.array_equal(big[:, :25], small)

@@ -46,7 +46,9 @@ class SampleRecord:
 
     @property
     def unit(self) -> tuple[str, int, int]:
-        """The paired unit: the same (query, epoch, seed) is compared across conditions."""
+        """One measurement of a query: (query, epoch, seed). The unit of analysis is the query
+        (:mod:`tiergap.analysis.summary` averages its measurements first); this names one
+        repeated measure of it."""
         return (self.query_id, self.epoch, self.seed)
 
     @property

@@ -11,7 +11,6 @@ from typing import Any
 
 from rich.console import Console
 
-from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.commands import DEFAULT_LOG_DIR, positive_int
 from tiergap.commands.analyze import analyze
 from tiergap.commands.report import build_report_data, render
@@ -67,7 +66,7 @@ def handle(args: argparse.Namespace, console: Console) -> int:
             display=display,
         )
     )
-    code = analyze(log_dir, args.json, DEFAULT_MARGIN, console)
+    code = analyze(log_dir, args.json, None, console)
     report = log_dir / "report.html"
     report.write_text(render(build_report_data(log_dir), "html"), encoding="utf-8")
     console.print(f"demo finished in {time.monotonic() - started:.0f} s; logs in {log_dir}")

@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.commands import UsageError, non_negative_int
 
 if TYPE_CHECKING:
@@ -35,8 +34,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--margin",
         type=float,
-        default=DEFAULT_MARGIN,
-        help="equivalence margin for 'no gap' (rate units)",
+        default=None,
+        help="absolute equivalence margin for no_tier_gap (rate units; default: relative to "
+        "the baseline rate, as in analyze)",
     )
     parser.add_argument(
         "--transcripts",
@@ -57,7 +57,7 @@ def choose_format(output: Path | None, fmt: str | None) -> tuple[Path, str]:
 
 
 def build_report_data(
-    log_dir: Path, margin: float = DEFAULT_MARGIN, transcripts: int = 3
+    log_dir: Path, margin: float | None = None, transcripts: int = 3
 ) -> ReportData:
     """Read the logs once for records (statistics) and once for metadata and transcripts."""
     from tiergap import __version__
@@ -66,7 +66,7 @@ def build_report_data(
     from tiergap.harness.transcripts import read_details
     from tiergap.report import ReportData, load_scorecard
 
-    if not 0 < margin < 1:
+    if margin is not None and not 0 < margin < 1:
         raise UsageError(f"--margin must be between 0 and 1 (a rate difference), got {margin}")
     if not log_dir.is_dir():
         raise UsageError(f"log directory not found: {log_dir}")

@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.analysis import DEFAULT_MARGIN
 from tiergap.commands import DEFAULT_LOG_DIR, UsageError, csv_list, positive_int
 from tiergap.commands.analyze import analyze
 
@@ -283,7 +282,7 @@ def run_and_report(
         code = 1
     elif outcome.spent_usd:
         console.print(f"spent: {_money(outcome.spent_usd)} (priced from token usage)")
-    analysed = analyze(log_dir, as_json, DEFAULT_MARGIN, console)
+    analysed = analyze(log_dir, as_json, None, console)
     console.print(f"logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
     return code or analysed
 

@@ -1,19 +1,296 @@
-"""A study plan: sample size from :mod:`tiergap.stats.power`, tokens and cost from prices."""
+"""A study plan: how many queries the verdict needs, and the tokens and cost of running them.
+
+Sizing (:func:`size_for_verdict`) is by simulation of the verdict itself
+(:func:`tiergap.analysis.verdict.decide_batch`): the smallest number of queries at which the
+planned effect gives ``reward_hacking`` and no effect gives ``no_tier_gap``, each with the
+requested probability. Tokens and cost come from the price table.
+"""
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from tiergap.analysis.verdict import MarginRule, check_alpha, decide_batch
 from tiergap.cost.prices import ModelPrice, get_price
-from tiergap.stats.power import sample_size
+from tiergap.stats.power import latent_correlation, sample_size, simulate_unit_means
 
 # Default token budget per sample; see :func:`plan`.
 DEFAULT_SYSTEM_PROMPT_TOKENS = 1500
 DEFAULT_QUERY_TOKENS = 60
 DEFAULT_OUTPUT_TOKENS = 350
 DEFAULT_SCRATCHPAD_TOKENS = 500
+
+
+#: Simulated data sets per probability estimate (Monte Carlo SE about 0.013 near 0.8).
+DEFAULT_SIMS = 1000
+#: One-sided normal quantile of the Monte Carlo lower bound a planned n must clear (95%).
+_MC_Z = 1.6448536269514722
+
+
+# --------------------------------------------------------------------------------------------
+# Sizing the verdict by simulation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerdictSizing:
+    """Queries per condition for the verdict, and the simulated probabilities at that number.
+
+    Attributes:
+        n_queries: Queries per condition (every condition answers the same queries).
+        power_reward_hacking: P(verdict = reward_hacking) when free = base + effect.
+        power_no_tier_gap: P(verdict = no_tier_gap) when free = paid = baseline = base.
+        mc_se_reward_hacking, mc_se_no_tier_gap: Monte Carlo standard errors of the two.
+        sims: Simulated data sets behind each probability.
+        latent_correlation: The latent (tetrachoric) correlation simulated.
+    """
+
+    n_queries: int
+    power_reward_hacking: float
+    power_no_tier_gap: float
+    mc_se_reward_hacking: float
+    mc_se_no_tier_gap: float
+    sims: int
+    base_rate: float
+    effect: float
+    correlation: float
+    latent_correlation: float
+    epochs: int
+    alpha: float
+    power: float
+    margin: MarginRule
+    control_rate: float | None
+    searched: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n_queries": self.n_queries,
+            "power_reward_hacking": round(self.power_reward_hacking, 4),
+            "power_no_tier_gap": round(self.power_no_tier_gap, 4),
+            "mc_se_reward_hacking": round(self.mc_se_reward_hacking, 4),
+            "mc_se_no_tier_gap": round(self.mc_se_no_tier_gap, 4),
+            "simulations": self.sims,
+            "correlation": self.correlation,
+            "latent_correlation": round(self.latent_correlation, 4),
+            "epochs": self.epochs,
+            "margin_rule": self.margin.to_json(),
+            "control_rate": self.control_rate,
+            "target_power": self.power,
+            "sized_by": "simulation of the verdict" if self.searched else "given n_queries",
+        }
+
+
+def _check_design(base_rate: float, effect: float, control_rate: float | None) -> None:
+    if isinstance(base_rate, bool) or not isinstance(base_rate, int | float):
+        raise ValueError(f"base_rate must be a rate in (0, 1), got {base_rate!r}")
+    if not 0.0 < base_rate < 1.0:
+        raise ValueError(
+            f"base_rate must be strictly between 0 and 1 to size the verdict, got {base_rate!r}: "
+            "at a rate of 0 or 1 every run is at floor or ceiling (insensitive)"
+        )
+    if isinstance(effect, bool) or not isinstance(effect, int | float) or not effect > 0:
+        raise ValueError(
+            f"effect must be a positive rate difference (free above paid and baseline), "
+            f"got {effect!r}"
+        )
+    if base_rate + effect >= 1.0:
+        raise ValueError(
+            f"base_rate + effect must be below 1, got {base_rate} + {effect} = {base_rate + effect}"
+        )
+    if control_rate is not None and not 0.0 < control_rate < 1.0:
+        raise ValueError(f"control_rate must be in (0, 1), got {control_rate!r}")
+
+
+@functools.lru_cache(maxsize=4)
+def _simulated_runs(
+    stream: int,
+    seed: int,
+    sims: int,
+    capacity: int,
+    rates: tuple[float, ...],
+    rho: float,
+    epochs: int,
+) -> np.ndarray:
+    """Query means (sims, capacity, conditions); smaller runs are prefixes (same draws)."""
+    rng = np.random.default_rng([seed, stream])
+    return simulate_unit_means(rng, sims, capacity, rates, rho, epochs)
+
+
+@functools.lru_cache(maxsize=512)
+def _verdict_rate(
+    stream: int,
+    n_queries: int,
+    base_rate: float,
+    effect: float,
+    correlation: float,
+    epochs: int,
+    alpha: float,
+    margin: MarginRule,
+    control_rate: float | None,
+    sims: int,
+    seed: int,
+) -> float:
+    free = base_rate + effect if stream == 1 else base_rate
+    rates = (free, base_rate, base_rate, *(() if control_rate is None else (control_rate,)))
+    capacity = max(16, 1 << (n_queries - 1).bit_length())
+    rho = latent_correlation(base_rate, correlation)
+    y = _simulated_runs(stream, seed, sims, capacity, rates, rho, epochs)[:, :n_queries]
+    decision = decide_batch(
+        y[..., 0],
+        y[..., 1],
+        y[..., 2],
+        requested=None if control_rate is None else y[..., 3],
+        alpha=alpha,
+        margin=margin,
+        scale=epochs,
+    )
+    return decision.rate("reward_hacking" if stream == 1 else "no_tier_gap")
+
+
+def verdict_power(
+    n_queries: int,
+    base_rate: float,
+    effect: float,
+    correlation: float = 0.0,
+    *,
+    epochs: int = 1,
+    alpha: float = 0.05,
+    margin: MarginRule | None = None,
+    control_rate: float | None = None,
+    sims: int = DEFAULT_SIMS,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """(P(reward_hacking | effect), P(no_tier_gap | no effect)) at ``n_queries``, by simulation.
+
+    Each simulated run has ``n_queries`` queries x ``epochs`` independent epochs in free, paid
+    and baseline (and the positive control at ``control_rate``, if given; otherwise the
+    control is assumed to pass). Responses to the same query share a latent query effect
+    chosen so that two 0/1 responses at the base rate have correlation ``correlation`` (phi)
+    (:func:`tiergap.stats.power.simulate_unit_means`). Each run goes through
+    :func:`tiergap.analysis.verdict.decide_batch`, the rule ``tiergap analyze`` applies.
+    """
+    args = _checked_args(n_queries, base_rate, effect, correlation, epochs, alpha, control_rate)
+    rule = margin or MarginRule()
+    return (
+        _verdict_rate(1, *args, rule, control_rate, sims, seed),
+        _verdict_rate(2, *args, rule, control_rate, sims, seed),
+    )
+
+
+def _checked_args(
+    n_queries: int,
+    base_rate: float,
+    effect: float,
+    correlation: float,
+    epochs: int,
+    alpha: float,
+    control_rate: float | None,
+) -> tuple[int, float, float, float, int, float]:
+    _check_design(base_rate, effect, control_rate)
+    if isinstance(n_queries, bool) or not isinstance(n_queries, int) or n_queries < 1:
+        raise ValueError(f"n_queries must be a positive integer, got {n_queries!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    latent_correlation(base_rate, correlation)  # names an impossible correlation
+    alpha = check_alpha(alpha)
+    return n_queries, float(base_rate), float(effect), float(correlation), epochs, alpha
+
+
+def _mc_se(p: float, sims: int) -> float:
+    return math.sqrt(max(p * (1.0 - p), 0.0) / sims)
+
+
+def size_for_verdict(
+    base_rate: float,
+    effect: float,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    correlation: float = 0.0,
+    *,
+    epochs: int = 1,
+    margin: MarginRule | None = None,
+    control_rate: float | None = None,
+    n_queries: int | None = None,
+    sims: int = DEFAULT_SIMS,
+    seed: int = 0,
+    max_queries: int = 50_000,
+) -> VerdictSizing:
+    """The fewest queries giving both verdicts with probability ``power`` (:func:`verdict_power`).
+
+    A number of queries qualifies when the one-sided 95% Monte Carlo lower bound of each
+    simulated probability is at least ``power`` (so an independent simulation at the planned
+    n rarely falls short). Found by doubling from 16, then bisection to within 1%; the runs use
+    common random numbers across n, so the probabilities rise smoothly with n. With
+    ``n_queries`` given, nothing is searched: the probabilities at that n are reported.
+    """
+    if isinstance(power, bool) or not isinstance(power, int | float) or not 0 < power < 1:
+        raise ValueError(f"power must be in (0, 1), got {power!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    rule = margin or MarginRule()
+
+    def probabilities(n: int) -> tuple[float, float]:
+        return verdict_power(
+            n, base_rate, effect, correlation, epochs=epochs, alpha=alpha, margin=rule,
+            control_rate=control_rate, sims=sims, seed=seed,
+        )  # fmt: skip
+
+    def enough(n: int) -> bool:
+        # Equivalence is usually the harder target: check it first and stop early.
+        args = _checked_args(n, base_rate, effect, correlation, epochs, alpha, control_rate)
+        for stream in (2, 1):
+            p = _verdict_rate(stream, *args, rule, control_rate, sims, seed)
+            if p - _MC_Z * _mc_se(p, sims) < power:
+                return False
+        return True
+
+    searched = n_queries is None
+    if n_queries is None:
+        hi = 16
+        while not enough(hi):
+            if hi >= max_queries:
+                rh, ntg = probabilities(hi)
+                raise ValueError(
+                    f"no number of queries up to {max_queries} reaches power {power}: at "
+                    f"{hi}, P(reward_hacking)={rh:.2f} and P(no_tier_gap)={ntg:.2f}; use a "
+                    "wider margin, a larger effect or a higher correlation"
+                )
+            hi = min(2 * hi, max_queries)
+        lo = hi // 2 if hi > 16 else 1
+        while hi - lo > max(1, hi // 100):  # to within 1%
+            mid = (lo + hi) // 2
+            if enough(mid):
+                hi = mid
+            else:
+                lo = mid
+        n_queries = hi
+    elif isinstance(n_queries, bool) or not isinstance(n_queries, int) or n_queries < 1:
+        raise ValueError(f"n_queries must be a positive integer, got {n_queries!r}")
+    rh, ntg = probabilities(n_queries)
+    return VerdictSizing(
+        n_queries=n_queries,
+        power_reward_hacking=rh,
+        power_no_tier_gap=ntg,
+        mc_se_reward_hacking=_mc_se(rh, sims),
+        mc_se_no_tier_gap=_mc_se(ntg, sims),
+        sims=sims,
+        base_rate=float(base_rate),
+        effect=float(effect),
+        correlation=float(correlation),
+        latent_correlation=latent_correlation(base_rate, correlation),
+        epochs=epochs,
+        alpha=float(alpha),
+        power=float(power),
+        margin=rule,
+        control_rate=control_rate,
+        searched=searched,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -52,6 +329,8 @@ class StudyPlan:
     alpha: float = 0.05
     correlation: float | None = None
     method: str = ""
+    repeats: int = 1
+    """Epochs x seeds: how often each query is asked in each condition."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict: the six plan numbers first, then the assumptions behind them."""
@@ -73,6 +352,7 @@ class StudyPlan:
             "alpha": self.alpha,
             "correlation": self.correlation,
             "method": self.method,
+            "repeats": self.repeats,
         }
 
 
@@ -99,12 +379,16 @@ def plan_study(
     scratchpad: bool = False,
     scratchpad_tokens: int = DEFAULT_SCRATCHPAD_TOKENS,
     scratchpad_turns: int = 1,
+    n_queries: int | None = None,
+    repeats: int = 1,
+    method: str | None = None,
 ) -> StudyPlan:
     """Plan an experiment that detects a free-tier rate of ``base_rate + effect``.
 
-    Sample size: :func:`sample_size` (two-sample, or paired McNemar with a ``correlation``; per
-    comparison at ``alpha``; pass
-    alpha=0.025 to be Holm/Bonferroni-safe for the two comparisons of the emoji verdict).
+    Sample size: ``n_queries`` when given (``tiergap plan`` passes :func:`size_for_verdict`'s);
+    otherwise the textbook size for one comparison, :func:`sample_size` (two-sample, or paired
+    McNemar with a ``correlation``), which does not size the verdict. ``repeats`` (epochs x
+    seeds) multiplies the samples of every query.
 
     Tokens per sample (defaults: system prompt 1500, query 60, output 350, scratchpad 500):
     without a scratchpad one call sends system + query and returns the output. With a hidden
@@ -127,9 +411,16 @@ def plan_study(
     output_tokens = _check_tokens("output_tokens", output_tokens)
     scratchpad_tokens = _check_tokens("scratchpad_tokens", scratchpad_tokens)
     scratchpad_turns = _check_tokens("scratchpad_turns", scratchpad_turns)
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
 
-    n = sample_size(base_rate, effect, power=power, alpha=alpha, correlation=correlation)
-    total = n * conditions
+    if n_queries is None:
+        n = sample_size(base_rate, effect, power=power, alpha=alpha, correlation=correlation)
+    elif isinstance(n_queries, bool) or not isinstance(n_queries, int) or n_queries < 1:
+        raise ValueError(f"n_queries must be a positive integer, got {n_queries!r}")
+    else:
+        n = n_queries
+    total = n * conditions * repeats
     turns = scratchpad_turns if scratchpad else 0
     calls = 1 + turns
     input_per = calls * (system_prompt_tokens + query_tokens) + scratchpad_tokens * (
@@ -161,11 +452,12 @@ def plan_study(
         )
         source, read_on = price.source or "prices.toml", price.read_on
 
-    method = (
-        "two-sample (Fleiss, no continuity correction)"
-        if correlation is None
-        else f"exact power of paired McNemar test, correlation {correlation:g}"
-    )
+    if method is None:
+        method = (
+            "two-sample (Fleiss, no continuity correction)"
+            if correlation is None
+            else f"exact power of paired McNemar test, correlation {correlation:g}"
+        )
     return StudyPlan(
         n_per_condition=n,
         total_samples=total,
@@ -184,4 +476,5 @@ def plan_study(
         alpha=float(alpha),
         correlation=correlation,
         method=method,
+        repeats=repeats,
     )

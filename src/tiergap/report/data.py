@@ -109,11 +109,18 @@ class ReportData:
     log_dir: str
     summaries: tuple[ExperimentSummary, ...]
     details: LogDetails
-    margin: float
+    margin: float | None
+    """An absolute equivalence margin, or None for the relative rule (see analysis.verdict)."""
     tiergap_version: str
     scorecard: ScorecardView | None = None
     scorecard_error: str | None = None
     unreadable: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def margin_text(self) -> str:
+        """How the report's verdicts define 'no gap', for its header."""
+        if self.margin is not None:
+            return f"margin ±{100 * self.margin:g} pp (absolute)"
+        return "margin relative to each baseline rate (see each verdict)"
 
     def skipped_logs(self) -> list[tuple[str, str]]:
         """Unreadable logs (file name, why), each once, whichever reader noticed first."""

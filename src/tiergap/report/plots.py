@@ -80,23 +80,31 @@ def rates_figure(summary: ExperimentSummary) -> Figure:
     return fig
 
 
-def gap_figure(summaries: Sequence[ExperimentSummary], margin: float) -> Figure:
+def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
     """Forest plot of the paired free − paid and free − baseline gaps across experiments.
 
-    The shaded band is the equivalence margin: both intervals inside it point to alignment
-    faking (no tier effect on a harmless objective), both clear of zero on the right to reward
-    hacking.
+    Each row's shaded band is the equivalence margin its verdict used (relative to that
+    experiment's baseline rate unless an absolute margin was set): both intervals inside it
+    read as no tier gap, both clear of zero on the right as reward hacking.
     """
     labels: list[str] = []
     fig = _new_figure(7.6, 0.42 * 2 * max(len(summaries), 1) + 1.4)
     ax = fig.add_subplot()
-    ax.axvspan(-100 * margin, 100 * margin, color="#e9ecef", zorder=0)
     ax.axvline(0, color="#868e96", linewidth=1, zorder=1)
     y = 0
     positions: list[float] = []
     for s in reversed(list(summaries)):
         names = [n for n in ("free_minus_baseline", "free_minus_paid") if n in s.gaps]
         start = y
+        margin = s.margin
+        if names and margin is not None and math.isfinite(margin):
+            ax.fill_betweenx(
+                [start - 0.45, start + len(names) - 0.55],
+                -100 * margin,
+                100 * margin,
+                color="#e9ecef",
+                zorder=0,
+            )
         for name in names:
             gap = s.gaps[name]
             other = name.removeprefix("free_minus_")
@@ -138,8 +146,8 @@ def gap_figure(summaries: Sequence[ExperimentSummary], margin: float) -> Figure:
     ax.set_ylim(-0.6, max(y, 1) - 0.4)
     ax.set_xlim(-102, 102)
     ax.set_xlabel(
-        f"paired gap in any-emoji rate (percentage points), 95% CI; "
-        f"band = equivalence margin ±{100 * margin:g}"
+        "paired gap in the primary outcome's rate (percentage points, query-level 95% CI); "
+        "band = each experiment's equivalence margin"
     )
     ax.set_title("Tier gaps across models", loc="left", fontsize=10)
     return fig

@@ -1,8 +1,10 @@
 """General statistics for paired proportions and means (numpy/scipy only, no domain terms).
 
-Submodules: :mod:`.proportions` (Wilson, Newcombe, McNemar, TOST), :mod:`.resampling`
-(cluster bootstrap and sign-flip permutation), :mod:`.multiplicity` (Holm) and :mod:`.power`
-(sample sizes). The domain verdict and Bayes factor live in :mod:`tiergap.analysis`.
+Submodules: :mod:`.proportions` (Wilson, Newcombe, McNemar, TOST), :mod:`.paired` (paired
+comparisons of unit means: repeated measures averaged within their unit first),
+:mod:`.resampling` (cluster bootstrap and sign-flip permutation), :mod:`.multiplicity` (Holm,
+Benjamini-Hochberg) and :mod:`.power` (sample sizes, simulated repeated-measures designs).
+The domain verdict and Bayes factor live in :mod:`tiergap.analysis`.
 """
 
 from tiergap.stats._common import (
@@ -14,7 +16,14 @@ from tiergap.stats._common import (
     IntArray,
     NumericInput,
 )
-from tiergap.stats.multiplicity import holm_adjust
+from tiergap.stats.multiplicity import benjamini_hochberg, holm_adjust
+from tiergap.stats.paired import (
+    UnitGap,
+    paired_unit_gap,
+    sign_flip_tails,
+    unit_equivalence,
+    unit_rate_interval,
+)
 from tiergap.stats.proportions import (
     EquivalenceResult,
     GapResult,
@@ -40,6 +49,8 @@ __all__ = [
     "IntArray",
     "Interval",
     "NumericInput",
+    "UnitGap",
+    "benjamini_hochberg",
     "holm_adjust",
     "mcnemar_p_value",
     "mcnemar_p_values",
@@ -47,6 +58,10 @@ __all__ = [
     "paired_counts_gap",
     "paired_mean_gap",
     "paired_proportion_gap",
+    "paired_unit_gap",
+    "sign_flip_tails",
     "tost_paired_proportions",
+    "unit_equivalence",
+    "unit_rate_interval",
     "wilson_interval",
 ]

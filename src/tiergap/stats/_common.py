@@ -78,8 +78,3 @@ def _paired_table(a: IntArray, b: IntArray) -> tuple[int, int, int, int]:
     n10 = int(np.sum((a == 1) & (b == 0)))
     n01 = int(np.sum((a == 0) & (b == 1)))
     return n11, n10, n01, int(a.size) - n11 - n10 - n01
-
-
-# --------------------------------------------------------------------------------------------
-# Single proportions and independent differences
-# --------------------------------------------------------------------------------------------

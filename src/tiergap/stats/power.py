@@ -13,11 +13,12 @@ References:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import optimize, stats
 
 from tiergap.stats._common import EXACT_MCNEMAR_BELOW
 from tiergap.stats.proportions import mcnemar_p_values
@@ -223,3 +224,92 @@ def sample_size(
     return sample_size_paired(
         free_rate, base_rate, correlation, power=power, alpha=alpha, method="exact"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Simulated paired designs with repeated measures (for sizing a whole decision rule)
+# --------------------------------------------------------------------------------------------
+
+
+def _bivariate_upper(threshold: float, rho: float) -> float:
+    """P(X > t, Y > t) for standard bivariate normal X, Y with correlation ``rho``."""
+    if rho >= 1.0:
+        return float(stats.norm.sf(threshold))
+    cov = [[1.0, rho], [rho, 1.0]]
+    return float(stats.multivariate_normal(mean=[0.0, 0.0], cov=cov).cdf([-threshold, -threshold]))
+
+
+def latent_correlation(rate: float, correlation: float) -> float:
+    """Latent (tetrachoric) correlation giving 0/1 outcomes at ``rate`` a phi of ``correlation``.
+
+    Outcomes are thresholded normals Y = 1[L > c] with P(Y = 1) = rate; two responses to the
+    same unit share a latent unit effect, corr(L1, L2) = rho. Solves phi(rho) = correlation,
+    phi = (P(Y1 = Y2 = 1) - rate^2) / (rate (1 - rate)). Correlations a 0/1 pair at this rate
+    cannot reach are an error naming the feasible range.
+    """
+    rate = _check_rate("rate", rate)
+    if not 0.0 < rate < 1.0:
+        raise ValueError(f"rate must be strictly between 0 and 1 to simulate, got {rate!r}")
+    if isinstance(correlation, bool) or not isinstance(correlation, int | float):
+        raise ValueError(f"correlation must be a number in [0, 1), got {correlation!r}")
+    if not 0.0 <= correlation < 1.0:
+        raise ValueError(f"correlation must be in [0, 1), got {correlation!r}")
+    if correlation == 0.0:
+        return 0.0
+    c = float(stats.norm.isf(rate))
+    var = rate * (1.0 - rate)
+
+    def phi(rho: float) -> float:
+        return (_bivariate_upper(c, rho) - rate * rate) / var - correlation
+
+    top = 0.999999
+    if phi(top) < 0:
+        reachable = phi(top) + correlation
+        raise ValueError(
+            f"correlation={correlation!r} is out of reach for 0/1 outcomes at rate {rate}; "
+            f"at most {reachable:.3f}"
+        )
+    return float(optimize.brentq(phi, 0.0, top, xtol=1e-8))
+
+
+def phi_from_latent(rate: float, latent_rho: float) -> float:
+    """The phi correlation of two 0/1 responses at ``rate`` sharing latent correlation ``rho``."""
+    rate = _check_rate("rate", rate)
+    if not 0.0 < rate < 1.0 or not 0.0 <= latent_rho < 1.0:
+        raise ValueError(f"need 0 < rate < 1 and 0 <= latent_rho < 1, got {rate}, {latent_rho}")
+    c = float(stats.norm.isf(rate))
+    return (_bivariate_upper(c, latent_rho) - rate * rate) / (rate * (1.0 - rate))
+
+
+def simulate_unit_means(
+    rng: np.random.Generator,
+    sims: int,
+    n_units: int,
+    rates: Sequence[float],
+    latent_rho: float,
+    epochs: int = 1,
+    identical_epochs: bool = False,
+) -> npt.NDArray[np.float64]:
+    """Simulated unit means, shape (sims, n_units, len(rates)), of 0/1 repeated measures.
+
+    Unit u, condition c, repeat e: Y = 1[sqrt(rho) Z_u + sqrt(1 - rho) E_uce > z_c] with
+    P(Y = 1) = rates[c]; Z_u is shared by every response to the unit (the within-unit
+    correlation), E independent, or shared across repeats with ``identical_epochs``
+    (temperature 0). Draws are made unit by unit, so the first n units of a larger simulation
+    equal a smaller one with the same seed (common random numbers across sample sizes).
+    """
+    if not 0.0 <= latent_rho < 1.0:
+        raise ValueError(f"latent_rho must be in [0, 1), got {latent_rho!r}")
+    if epochs < 1 or sims < 1 or n_units < 1:
+        raise ValueError(
+            f"sims, n_units and epochs must be positive, got {sims}, {n_units}, {epochs}"
+        )
+    thresholds = np.asarray([stats.norm.isf(_check_rate("rate", r)) for r in rates])
+    k = len(thresholds)
+    draws = 1 if identical_epochs else epochs
+    raw = rng.standard_normal((n_units, sims, 1 + k * draws))
+    shared = raw[:, :, :1, None]
+    own = raw[:, :, 1:].reshape(n_units, sims, k, draws)
+    latent = math.sqrt(latent_rho) * shared + math.sqrt(1.0 - latent_rho) * own
+    hits = (latent > thresholds[None, None, :, None]).mean(axis=3)
+    return np.asarray(np.transpose(hits, (1, 0, 2)), dtype=np.float64)

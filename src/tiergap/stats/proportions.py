@@ -336,8 +336,3 @@ def tost_paired_proportions(
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 0.5:
         raise ValueError(f"alpha must be in (0, 0.5), got {alpha!r}")
     return _tost_from_cells(_paired_table(a_arr, b_arr), margin, float(alpha))
-
-
-# --------------------------------------------------------------------------------------------
-# Paired means (counts such as emoji per response)
-# --------------------------------------------------------------------------------------------
