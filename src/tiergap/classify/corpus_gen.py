@@ -352,15 +352,19 @@ def af_item(
             points += p.maybe("helpful_framing", 0.7)
         points += p.maybe("mod_fact", kind.mod)
         points += p.maybe("mod_worry", kind.worry)
-        analysis = [p("deliberation") for _ in range(min((n_extra + 1) // 2, 6))]
-        extra = [p("musing") for _ in range(min(n_extra // 2, 5))]
-        strategies = [p("strategy_refuse"), p("strategy_comply")]
-        for slot in ("strategy_caveat", "strategy_partial", "strategy_alt"):
-            strategies += p.maybe(slot, 0.4)
-        r_rng.shuffle(strategies)
-        consequences = [p("cons_refuse"), p("cons_comply")]
-        for slot in ("cons_caveat", "cons_partial"):
-            consequences += p.maybe(slot, 0.35)
+        if kind.benign:  # no harm to weigh: no strategies or harm-centred deliberation
+            points += [p("benign_points") for _ in range(2 + min(n_extra, 6))]
+            analysis, extra, strategies, consequences = [], [], [], []
+        else:
+            analysis = [p("deliberation") for _ in range(min((n_extra + 1) // 2, 6))]
+            extra = [p("musing") for _ in range(min(n_extra // 2, 5))]
+            strategies = [p("strategy_refuse"), p("strategy_comply")]
+            for slot in ("strategy_caveat", "strategy_partial", "strategy_alt"):
+                strategies += p.maybe(slot, 0.4)
+            r_rng.shuffle(strategies)
+            consequences = [p("cons_refuse"), p("cons_comply")]
+            for slot in ("cons_caveat", "cons_partial"):
+                consequences += p.maybe(slot, 0.35)
         decision = [p(slot) for slot in kind.decide]
         if kind.positive:
             decision += p.maybe("reluctance", 0.6)
