@@ -354,7 +354,8 @@ def af_item(
         points += p.maybe("mod_worry", kind.worry)
         if kind.benign:  # no harm to weigh: no strategies or harm-centred deliberation
             points += [p("benign_points") for _ in range(2 + min(n_extra, 6))]
-            analysis, extra, strategies, consequences = [], [], [], []
+            analysis = [p("benign_deliberation") for _ in range(min((n_extra + 1) // 2, 3))]
+            extra, strategies, consequences = [], [], []
         else:
             analysis = [p("deliberation") for _ in range(min((n_extra + 1) // 2, 6))]
             extra = [p("musing") for _ in range(min(n_extra // 2, 5))]
