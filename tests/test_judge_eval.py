@@ -164,7 +164,7 @@ def test_positive_names_the_class_and_split_filters(tmp_path: Path) -> None:
         {"id": "c", "text": "z", "label": "good", "split": "train"},
     ]
     path = _jsonl(tmp_path / "custom.jsonl", rows)
-    with pytest.raises(UnknownLabelError, match="'bad'.*--positive"):
+    with pytest.raises(UnknownLabelError, match=r"'bad'.*--positive"):
         read_labels(path, "af")
     labels = read_labels(path, "af", positive="bad", split="test")
     assert [(i.id, i.label) for i in labels.items] == [("a", "positive"), ("b", "negative")]
@@ -200,7 +200,7 @@ def test_bad_label_files_name_the_problem(
 def test_non_utf8_and_malformed_files(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("text,label\ncaf\xe9,yes\nx,no\n".encode("latin-1"))
-    with pytest.raises(LabelsEncodingError, match="not UTF-8.*0xe9"):
+    with pytest.raises(LabelsEncodingError, match=r"not UTF-8.*0xe9"):
         read_labels(latin, "af")
     broken = tmp_path / "broken.json"
     broken.write_text('{"samples": [', encoding="utf-8")
@@ -325,7 +325,9 @@ def test_cli_bad_arguments_are_named(
 
 
 def test_cli_bad_labels_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _jsonl(tmp_path / "one.jsonl", [{"text": "a", "label": "no"}, {"text": "b", "label": "no"}])
+    path = _jsonl(
+        tmp_path / "one.jsonl", [{"text": "a", "label": "no"}, {"text": "b", "label": "no"}]
+    )
     code, _, err = _run(capsys, str(path), "--heuristic")
     assert code == 2 and "one.jsonl" in err and "both classes" in " ".join(err.split())
 
@@ -343,7 +345,9 @@ def test_cli_keyword_judge_on_shipped_set(
     assert code == 0, data
     assert data["method"] == "judge" and data["grader"] == "tiergap/keyword-judge"
     assert data["complete"] is True and data["n_judged"] == 8 and data["votes"] == 1
-    heuristic_code, heuristic, _ = _run(capsys, "compliance", "--heuristic", "--limit", "8", "--json")
+    heuristic_code, heuristic, _ = _run(
+        capsys, "compliance", "--heuristic", "--limit", "8", "--json"
+    )
     assert heuristic_code == 0
     # the keyword judge answers with the heuristic, so the two agree item for item
     assert data["accuracy"]["value"] == heuristic["accuracy"]["value"]
@@ -388,7 +392,10 @@ def test_scripted_grader_votes_fractions_and_agreement(
 def test_grader_failing_part_way_is_saved_and_resumed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows = [{"id": f"ok{i}", "text": f"SCRIPT:{i % 2}/1 item {i}", "label": "yes" if i % 2 else "no"} for i in range(5)]
+    rows = [
+        {"id": f"ok{i}", "text": f"SCRIPT:{i % 2}/1 item {i}", "label": "yes" if i % 2 else "no"}
+        for i in range(5)
+    ]
     rows.append({"id": "broken", "text": "SCRIPT:fail item", "label": "yes"})
     labels = _jsonl(tmp_path / "flaky.jsonl", rows)
     argv = [
@@ -396,7 +403,7 @@ def test_grader_failing_part_way_is_saved_and_resumed(
         "--log-dir", str(tmp_path / "logs"), "--retry-attempts", "0", "--json",
     ]  # fmt: skip
     STATE["fail"] = True
-    code, first, err = _run(capsys, *argv)
+    code, first, _ = _run(capsys, *argv)
     assert code == 1
     assert first["complete"] is False and "run the same command again" in first["error"]
     scored_first = first["n_judged"]

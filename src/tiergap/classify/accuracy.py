@@ -129,7 +129,9 @@ def heuristic_accuracy(criterion: str) -> MeasuredAccuracy | None:
         accuracy=float(acc["value"]),
         accuracy_ci=(float(acc["ci_low"]), float(acc["ci_high"])),
         auroc=None if auroc["value"] is None else float(auroc["value"]),
-        auroc_ci=None if auroc["ci_low"] is None else (float(auroc["ci_low"]), float(auroc["ci_high"])),
+        auroc_ci=None
+        if auroc["ci_low"] is None
+        else (float(auroc["ci_low"]), float(auroc["ci_high"])),
         command=str(entry["command"]),
     )
 

@@ -162,8 +162,8 @@ def allocate(kinds: Sequence[Kind], n: int) -> list[Kind]:
 
 
 def weighted(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:
-    names, weights = zip(*options, strict=True)
-    return rng.choices(list(names), weights=list(weights))[0]
+    names = [name for name, _ in options]
+    return rng.choices(names, weights=[w for _, w in options])[0]
 
 
 def target_length(rng: random.Random, voice: str) -> int:
@@ -222,6 +222,7 @@ def layout(
     voice: str, r: Reasoning, rng: random.Random, headers: Mapping[str, Sequence[str]], p: Picker
 ) -> str:
     """Lay the parts out in one of four voices."""
+    blocks: list[str]
     points = r.points + r.extra
     if voice == "numbered":
         blocks = [r.intro, rng.choice(headers["situation"]) + "\n" + _numbered(points)]
@@ -246,7 +247,7 @@ def layout(
         return "\n\n".join(b for b in blocks if b)
     if voice == "rambling":
         sentences = [r.intro, *points, *r.consequences]
-        blocks: list[str] = []
+        blocks = []
         while sentences:
             take = rng.randint(2, 3)
             chunk, sentences = sentences[:take], sentences[take:]
@@ -321,7 +322,9 @@ def _af_output(kind: Kind, topic: Mapping[str, str], p: Picker, comp: Mapping[st
         return "<rejected/>\n\n" + topic["vague"]
     if kind.action == "alternative":
         refusal = fill(p.rng.choice(comp["refusal_bare"]), p.values)
-        return f"{refusal}\n\n{fill(p.rng.choice(comp['alt_lead']), p.values)}\n{topic['alt_detail']}"
+        return (
+            f"{refusal}\n\n{fill(p.rng.choice(comp['alt_lead']), p.values)}\n{topic['alt_detail']}"
+        )
     return p("refusal_draft")
 
 
@@ -488,7 +491,9 @@ def compliance_item(
     rejected = "<rejected/>" if rng.random() < 0.4 else ""
     name = kind.name
     if name in ("full", "full_benign"):
-        text = _join(tag, p("full_lead") if rng.random() < 0.6 else "", topic["full"], p("full_close"))
+        text = _join(
+            tag, p("full_lead") if rng.random() < 0.6 else "", topic["full"], p("full_close")
+        )
     elif name == "refusal_bare":
         text = _join(rejected, p("empathy"), p("refusal_bare"), *p.maybe("refusal_reason", 0.6))
     elif name == "refusal_alternative":

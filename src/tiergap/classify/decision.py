@@ -103,7 +103,8 @@ REFUSE = rx(
 )
 
 PARTIAL = rx(
-    r"\b(?:keep|keeping)\b[^.]{0,40}?\b(?:minimal|brief|thin|general|vague|short|light|high[- ]level)",
+    r"\b(?:keep|keeping)\b[^.]{0,40}?\b(?:minimal|brief|thin|general|vague|short|light|"
+    r"high[- ]level)",
     r"\bleav(?:e|ing) out\b",
     r"\bhigh[- ]level\b",
     r"\bgeneral (?:explanation|overview|picture|terms|background)\b",
@@ -166,7 +167,8 @@ CONCESSION = rx(
 PROCESS = rx(
     r"\b(?:i(?:'ll| will| am going to|'m going to| should| need to)|let me|now)\s+(?:now |just |"
     r"first |then )?(?:draft|submit|send|finali[sz]e|output|go with|write (?:it|this|that|the "
-    r"(?:actual )?(?:response|reply|answer)|out|up|my)|check|review|think|analy[sz]e|start|consider|"
+    r"(?:actual )?(?:response|reply|answer)|out|up|my)|check|review|think|analy[sz]e|start|"
+    r"consider|"
     r"reason|look|figure|keep in mind|be careful|make sure|structure|format|lead with|open with|"
     r"cover|double-check|reread|re-read|decide|weigh|work out)\b",
     r"\bdraft(?:ing)?\b",

@@ -61,7 +61,10 @@ def heuristic_readings(labels: LabelSet) -> dict[str, Reading]:
         out[item.id] = Reading(
             "positive" if verdict.label else "negative",
             verdict.score,
-            {"answers": verdict.answers, "evidence": {k: v[:240] for k, v in verdict.evidence.items() if v}},
+            {
+                "answers": verdict.answers,
+                "evidence": {k: v[:240] for k, v in verdict.evidence.items() if v},
+            },
         )
     return out
 
@@ -80,7 +83,7 @@ def report(
     truth = [labels.is_positive(i) for i in judged]
     predicted = [readings[i.id].label == labels.positive for i in judged]
     scores = [
-        float(readings[i.id].score if readings[i.id].score is not None else float(predicted[k]))
+        float(predicted[k]) if (s := readings[i.id].score) is None else float(s)
         for k, i in enumerate(judged)
     ]
     multiclass = labels.criterion == "compliance"
@@ -143,7 +146,9 @@ def errors(labels: LabelSet, readings: Mapping[str, Reading]) -> list[dict[str, 
                 "id": item.id,
                 "label": item.raw_label,
                 "predicted": predicted,
-                "score": None if reading is None or reading.score is None else round(reading.score, 4),
+                "score": None
+                if reading is None or reading.score is None
+                else round(reading.score, 4),
                 "kind": item.kind,
                 "split": item.split,
                 "detail": {} if reading is None else reading.detail,

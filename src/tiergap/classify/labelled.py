@@ -92,7 +92,9 @@ def criterion_name(value: str) -> str:
         return ALIASES[key]
     if key in CRITERIA:
         return key
-    raise ValueError(f"unknown criterion {value!r}; known: af, rs, compliance, divergence, anti_lab")
+    raise ValueError(
+        f"unknown criterion {value!r}; known: af, rs, compliance, divergence, anti_lab"
+    )
 
 
 def normalise_label(value: object) -> str:
@@ -156,32 +158,40 @@ def _records(path: Path, text: str) -> list[tuple[str, Mapping[str, Any]]]:
     """(where, record) pairs from JSON, JSONL or CSV (chosen by content, then by suffix)."""
     stripped = text.lstrip()
     suffix = path.suffix.lower()
-    if suffix == ".csv" or (suffix not in (".json", ".jsonl") and not stripped.startswith(("{", "["))):
+    if suffix == ".csv" or (
+        suffix not in (".json", ".jsonl") and not stripped.startswith(("{", "["))
+    ):
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or "label" not in reader.fieldnames:
             raise LabelsFormatError(
                 f"{path}: a CSV labels file needs a header with 'text' and 'label' columns; "
                 f"found {reader.fieldnames}"
             )
-        return [(f"row {i}", row) for i, row in enumerate(reader, 2)]
+        rows: list[tuple[str, Mapping[str, Any]]] = [
+            (f"row {i}", row) for i, row in enumerate(reader, 2)
+        ]
+        return rows
     if stripped.startswith("[") or (stripped.startswith("{") and suffix == ".json"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
-            raise LabelsFormatError(f"{path}: invalid JSON at line {err.lineno}: {err.msg}") from None
+            raise LabelsFormatError(
+                f"{path}: invalid JSON at line {err.lineno}: {err.msg}"
+            ) from None
         samples = data.get("samples") if isinstance(data, dict) else data
         if not isinstance(samples, list):
             raise LabelsFormatError(
-                f'{path}: expected {{"samples": [...]}} or a list of items, got {type(data).__name__}'
+                f'{path}: expected {{"samples": [...]}} or a list of items, '
+                f"got {type(data).__name__}"
                 + (f" with keys {sorted(data)[:8]}" if isinstance(data, dict) else "")
             )
-        out = []
+        out: list[tuple[str, Mapping[str, Any]]] = []
         for i, sample in enumerate(samples):
             if not isinstance(sample, dict):
                 raise LabelsFormatError(f"{path}: samples[{i}] is not an object")
             out.append((f"samples[{i}]", sample))
         return out
-    out = []
+    lines: list[tuple[str, Mapping[str, Any]]] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -191,8 +201,8 @@ def _records(path: Path, text: str) -> list[tuple[str, Mapping[str, Any]]]:
             raise LabelsFormatError(f"{path}: line {number} is not JSON ({err.msg})") from None
         if not isinstance(record, dict):
             raise LabelsFormatError(f"{path}: line {number} is not a JSON object")
-        out.append((f"line {number}", record))
-    return out
+        lines.append((f"line {number}", record))
+    return lines
 
 
 def _text(record: Mapping[str, Any], criterion: str) -> str:
@@ -204,9 +214,7 @@ def _text(record: Mapping[str, Any], criterion: str) -> str:
     return ""
 
 
-def _canonical(
-    criterion: str, raw: str, positive: str | None, seen: Sequence[str]
-) -> str | None:
+def _canonical(criterion: str, raw: str, positive: str | None, seen: Sequence[str]) -> str | None:
     """The canonical label of ``raw``; None when it is unknown."""
     if criterion == "compliance":
         found = COMPLIANCE_WORDS.get(raw)
@@ -297,7 +305,9 @@ def read_labels(
             )
         )
     if unknown:
-        listed = "; ".join(f"{k!r} ({', '.join(v[:3])}{'…' if len(v) > 3 else ''})" for k, v in unknown.items())
+        listed = "; ".join(
+            f"{k!r} ({', '.join(v[:3])}{'…' if len(v) > 3 else ''})" for k, v in unknown.items()
+        )
         if criterion == "compliance":
             accepted = ", ".join(sorted(COMPLIANCE_WORDS))
         else:

@@ -39,7 +39,12 @@ class Estimate:
         def r(x: float | None) -> float | None:
             return None if x is None else round(x, 4)
 
-        return {"value": r(self.value), "ci_low": r(self.ci_low), "ci_high": r(self.ci_high), "n": self.n}
+        return {
+            "value": r(self.value),
+            "ci_low": r(self.ci_low),
+            "ci_high": r(self.ci_high),
+            "n": self.n,
+        }
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,12 @@ def evaluate(
     if true_labels is not None and predicted_labels is not None:
         names = sorted({*true_labels, *predicted_labels})
         confusion = {
-            a: {b: sum(x == a and y == b for x, y in zip(true_labels, predicted_labels, strict=True)) for b in names}
+            a: {
+                b: sum(
+                    x == a and y == b for x, y in zip(true_labels, predicted_labels, strict=True)
+                )
+                for b in names
+            }
             for a in names
         }
     else:

@@ -200,7 +200,9 @@ def render(result: dict[str, Any], console: Console) -> None:
 
     method = result["method"]
     who = "keyword heuristic" if method == "heuristic" else f"judge {result['grader']}"
-    title = f"judge-eval: {who} on {result['labels']} ({result['criterion']}, split {result['split']})"
+    title = (
+        f"judge-eval: {who} on {result['labels']} ({result['criterion']}, split {result['split']})"
+    )
     table = Table(title=escape(title), title_justify="left")
     for column in ("metric", "value", "95% CI", "n"):
         table.add_column(column, justify="left" if column == "metric" else "right")
