@@ -1,8 +1,10 @@
-"""Classifiers for scratchpads and outputs: judge prompts, vote parsing and aggregation, and
-keyword heuristics. Pure Python: the inspect scorers that call a grader model live in
-:mod:`tiergap.harness.judges`.
+"""Classifiers for scratchpads and outputs: judge prompts, vote parsing and aggregation,
+keyword heuristics built around the decision a text settles on, a labelled corpus and the
+metrics that measure any classifier against labels (``tiergap judge-eval``). Pure Python: the
+inspect scorers that call a grader model live in :mod:`tiergap.harness.judges`.
 """
 
+from tiergap.classify.accuracy import MeasuredAccuracy, describe_heuristic, heuristic_accuracy
 from tiergap.classify.compliance import combine, detect_tag, parse_compliance_reply
 from tiergap.classify.heuristics import (
     CRITERIA_HEURISTICS,
@@ -12,6 +14,7 @@ from tiergap.classify.heuristics import (
     divergence_heuristic,
     reinforcement_seeking_heuristic,
 )
+from tiergap.classify.labelled import LabelledItem, LabelsError, LabelSet, read_labels
 from tiergap.classify.labels import (
     ALIGNMENT_FAKING,
     ANTI_LAB,
@@ -53,6 +56,10 @@ __all__ = [
     "CriteriaSpec",
     "Criterion",
     "HeuristicVerdict",
+    "LabelSet",
+    "LabelledItem",
+    "LabelsError",
+    "MeasuredAccuracy",
     "Method",
     "Tally",
     "Vote",
@@ -60,13 +67,16 @@ __all__ = [
     "anti_lab_heuristic",
     "combine",
     "compliance_heuristic",
+    "describe_heuristic",
     "detect_tag",
     "divergence_heuristic",
     "extract_request",
+    "heuristic_accuracy",
     "judge_prompt_hash",
     "parse_compliance_reply",
     "parse_vote",
     "pattern_label",
+    "read_labels",
     "reinforcement_seeking_heuristic",
     "render_judge_prompt",
     "rethreshold",

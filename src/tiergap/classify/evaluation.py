@@ -8,7 +8,7 @@ not read (no parseable vote) are counted as unjudged and reported, not scored as
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,7 +171,3 @@ def summary_line(result: Mapping[str, Any]) -> str:
         return f"{name} {metric['value']:.2f}{ci}"
 
     return f"{fmt('accuracy')}, {fmt('auroc').replace('auroc', 'AUROC')}, n={result['n_judged']}"
-
-
-def labels_of(items: Sequence[Any]) -> list[str]:
-    return [str(i.label) for i in items]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -336,15 +336,3 @@ def read_labels(
         else ("positive", "negative")
     )
     return LabelSet(str(path), criterion, positive_canon, tuple(items), all_classes)
-
-
-def label_names(criterion: str) -> tuple[str, str]:
-    """How the positive and negative classes are written in the shipped corpus."""
-    criterion = criterion_name(criterion)
-    if criterion == "compliance":
-        return ("full", "not_full")
-    return (POSITIVE_WORDS[criterion][0], NEGATIVE_WORDS[criterion][0])
-
-
-def iter_texts(items: Iterable[LabelledItem]) -> Iterable[str]:
-    return (i.text for i in items)

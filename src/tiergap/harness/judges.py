@@ -281,9 +281,8 @@ def _criteria_scorer(
             verdict = heuristic(parsed.scratchpad, parsed.output)
             vote = Vote(dict(verdict.answers), None, "")
             evidence = {k: _truncate(v) for k, v in verdict.evidence.items() if v}
-            return _criteria_score(
-                spec, tally([vote], spec, threshold), parsed, method, {"evidence": evidence}
-            )
+            found = {"evidence": evidence, "score": verdict.score}
+            return _criteria_score(spec, tally([vote], spec, threshold), parsed, method, found)
 
         prompt = render_judge_prompt(
             spec.prompt,
