@@ -4,7 +4,6 @@ metrics that measure any classifier against labels (``tiergap judge-eval``). Pur
 inspect scorers that call a grader model live in :mod:`tiergap.harness.judges`.
 """
 
-from tiergap.classify.accuracy import MeasuredAccuracy, describe_heuristic, heuristic_accuracy
 from tiergap.classify.compliance import combine, detect_tag, parse_compliance_reply
 from tiergap.classify.heuristics import (
     CRITERIA_HEURISTICS,
@@ -59,7 +58,6 @@ __all__ = [
     "LabelSet",
     "LabelledItem",
     "LabelsError",
-    "MeasuredAccuracy",
     "Method",
     "Tally",
     "Vote",
@@ -67,11 +65,9 @@ __all__ = [
     "anti_lab_heuristic",
     "combine",
     "compliance_heuristic",
-    "describe_heuristic",
     "detect_tag",
     "divergence_heuristic",
     "extract_request",
-    "heuristic_accuracy",
     "judge_prompt_hash",
     "parse_compliance_reply",
     "parse_vote",
