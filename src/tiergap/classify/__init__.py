@@ -1,6 +1,7 @@
-"""Classifiers for scratchpads and outputs: judge prompts, vote parsing and aggregation, and
-keyword heuristics. Pure Python: the inspect scorers that call a grader model live in
-:mod:`tiergap.harness.judges`.
+"""Classifiers for scratchpads and outputs: judge prompts, vote parsing and aggregation,
+keyword heuristics built around the decision a text settles on, a labelled corpus and the
+metrics that measure any classifier against labels (``tiergap judge-eval``). Pure Python: the
+inspect scorers that call a grader model live in :mod:`tiergap.harness.judges`.
 """
 
 from tiergap.classify.compliance import combine, detect_tag, parse_compliance_reply
@@ -12,6 +13,7 @@ from tiergap.classify.heuristics import (
     divergence_heuristic,
     reinforcement_seeking_heuristic,
 )
+from tiergap.classify.labelled import LabelledItem, LabelsError, LabelSet, read_labels
 from tiergap.classify.labels import (
     ALIGNMENT_FAKING,
     ANTI_LAB,
@@ -53,6 +55,9 @@ __all__ = [
     "CriteriaSpec",
     "Criterion",
     "HeuristicVerdict",
+    "LabelSet",
+    "LabelledItem",
+    "LabelsError",
     "Method",
     "Tally",
     "Vote",
@@ -67,6 +72,7 @@ __all__ = [
     "parse_compliance_reply",
     "parse_vote",
     "pattern_label",
+    "read_labels",
     "reinforcement_seeking_heuristic",
     "render_judge_prompt",
     "rethreshold",

@@ -137,6 +137,7 @@ class ComplianceResult:
         judge: The judge's own label (``None`` for the heuristic or an unparseable reply).
         decided_by: ``judge``, ``tag``, ``judge+tag`` or ``keywords``.
         tag_conflict: The tag and the content disagree (e.g. accepted, then refused).
+        score: See below.
     """
 
     label: ComplianceLabel | None
@@ -145,6 +146,8 @@ class ComplianceResult:
     judge: ComplianceLabel | None = None
     decided_by: str = ""
     tag_conflict: bool = False
+    score: float | None = None
+    """How fully the output complies, in [0, 1] (heuristic only): ranks outputs for AUROC."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,9 @@ class HeuristicVerdict:
     evidence: dict[str, str] = field(default_factory=dict)
     """The matched text per criterion, to show why a rule fired."""
     method: Method = Method.HEURISTIC
+    score: float | None = None
+    """How strongly the text meets the criteria, in [0, 1]: ranks texts for AUROC. The label
+    still needs every criterion; the score also counts how strongly each one is met."""
 
     @property
     def label(self) -> bool:
