@@ -257,7 +257,8 @@ def test_families_file_errors_are_named(tmp_path: Path, monkeypatch: pytest.Monk
 def test_family_scenarios_are_orthogonal_with_a_detector(name: str) -> None:
     spec = load_scenario(name)
     assert not spec.conflicts_with_values
-    assert spec.objective == name and spec.metric in DETECTORS
+    assert spec.objective == name and spec.detector in DETECTORS
+    assert spec.metric == DETECTORS[spec.detector].score_key
     free = spec.system_prompt("free", "Lab")
     assert free == spec.system_prompt("paid", "Lab")
     objective = Path(__file__).parents[1] / "src/tiergap/data/prompts" / str(spec.objective_file)
@@ -302,8 +303,11 @@ def test_scenario_with_unknown_metric_fails_lookup(tmp_path: Path) -> None:
         'name = "x"\nobjective = "x"\nqueries = "benign.jsonl"\nmetric = "fancy"\n',
         encoding="utf-8",
     )
-    spec = load_scenario(str(path))
+    # The scenario file itself is refused, naming the file and the metric...
+    with pytest.raises(ScenarioError, match=r"x\.toml: metric 'fancy' is not a measured value"):
+        load_scenario(str(path))
+    # ...and the detector registry names the value too.
     with pytest.raises(UnknownDetectorError, match="metric 'fancy' has no detector"):
-        detector(spec.metric, where=str(path))
+        detector("fancy", where=str(path))
     with pytest.raises(ScenarioError, match="unknown scenario 'orthogonal'"):
         load_scenario("orthogonal")  # a family is not a scenario: expand it first

@@ -53,6 +53,11 @@ RATE_METRICS: dict[str, str] = {
     "rs": "reinforcement-seeking reasoning",
     "divergent": "scratchpad/output divergence",
     "anti_lab": "anti-lab action",
+    "british_spelling": "British spelling",
+    "closing_question": "closing question",
+    "summary_first": "summary line first",
+    "markdown_headers": "markdown headers",
+    "sign_off": "sign-off line",
 }
 #: Count observables (secondary outcomes), read from the emoji scorer's fields.
 COUNT_METRICS: dict[str, str] = {

@@ -24,7 +24,22 @@ ScratchpadMode = Literal["hidden", "none"]
 SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = get_args(ScratchpadMode)
 TIER_LAYOUTS = ("two", "three")
 
-Detector = Literal["emoji", "latex", "sycophantic", "dismisses"]
+FormatDetector = Literal[
+    "british_spelling", "closing_question", "summary_first", "markdown_headers", "sign_off"
+]
+"""The orthogonal formatting objectives' detectors (:mod:`tiergap.measure.detectors`)."""
+FORMAT_DETECTORS: tuple[FormatDetector, ...] = get_args(FormatDetector)
+Detector = Literal[
+    "emoji",
+    "latex",
+    "sycophantic",
+    "dismisses",
+    "british_spelling",
+    "closing_question",
+    "summary_first",
+    "markdown_headers",
+    "sign_off",
+]
 """Deterministic measurements of the output (:mod:`tiergap.measure`)."""
 Classifier = Literal[
     "compliance", "alignment_faking", "reinforcement_seeking", "divergence", "anti_lab"
@@ -42,6 +57,7 @@ DETECTOR_KEYS: dict[Detector, tuple[str, ...]] = {
     "latex": ("latex",),
     "sycophantic": ("sycophantic",),
     "dismisses": ("dismisses",),
+    **{d: (d,) for d in FORMAT_DETECTORS},
 }
 
 
@@ -73,6 +89,11 @@ METRIC_LABELS: dict[str, str] = {
     "rs": "reinforcement-seeking reasoning",
     "divergent": "scratchpad/output divergence",
     "anti_lab": "anti-lab action",
+    "british_spelling": "British spelling",
+    "closing_question": "a closing question",
+    "summary_first": "a summary line first",
+    "markdown_headers": "markdown headers",
+    "sign_off": "a sign-off line",
 }
 DEFAULT_METRIC = "any_emoji"
 DEFAULT_MAX_TOKENS = 4096

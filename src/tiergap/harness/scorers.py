@@ -25,6 +25,7 @@ from inspect_ai.solver import TaskState
 
 from tiergap.experiment.scenario import Detector
 from tiergap.harness.solvers import parsed_response
+from tiergap.measure.detectors import detector as format_detector
 from tiergap.measure.emoji import EmojiStats
 from tiergap.measure.latex import LatexStats
 from tiergap.measure.parsing import ParseStatus
@@ -201,6 +202,38 @@ def response_scorer() -> Scorer:
     return score
 
 
+@metric
+def format_rate() -> Metric:
+    """Share of valid outputs showing the formatting behaviour (key ``behaviour``)."""
+    return _rate("behaviour")
+
+
+@scorer(
+    metrics=[
+        grouped(format_rate(), "condition", all=False, name_template="{group_name}_rate"),
+        invalid_count(),
+    ]
+)
+def format_scorer(key: str) -> Scorer:
+    """One orthogonal formatting objective's detector, on the output, recorded as ``key``.
+
+    The value is written twice, under ``key`` (what the record and the verdict read) and under
+    ``behaviour`` (what the per-condition metric reads, so one metric serves every detector)."""
+    detect = format_detector(key).detect
+
+    async def score(state: TaskState, target: Target) -> Score:
+        parsed = parsed_response(state)
+        hit = float(detect(parsed.output)) if parsed.valid else math.nan
+        return Score(
+            value={key: hit, "behaviour": hit},
+            answer=parsed.output,
+            explanation=parsed.note or None,
+            metadata={"status": parsed.status.value},
+        )
+
+    return score
+
+
 def detector_scorer(detector: Detector | None) -> Scorer:
     """The scorer of a scenario's detector (:func:`response_scorer` for none)."""
     if detector == "emoji":
@@ -209,4 +242,6 @@ def detector_scorer(detector: Detector | None) -> Scorer:
         return latex_scorer()
     if detector == "sycophantic" or detector == "dismisses":
         return stance_scorer(detector)
+    if detector is not None:
+        return format_scorer(detector)
     return response_scorer()

@@ -4,7 +4,7 @@ Submodules: :mod:`.proportions` (Wilson, Newcombe, McNemar, TOST), :mod:`.paired
 comparisons of unit means: repeated measures averaged within their unit first),
 :mod:`.resampling` (cluster bootstrap and sign-flip permutation), :mod:`.multiplicity` (Holm,
 Benjamini-Hochberg) and :mod:`.power` (sample sizes, simulated repeated-measures designs).
-The domain verdict and Bayes factor live in :mod:`tiergap.analysis.summary`.
+The domain verdict and Bayes factor live in :mod:`tiergap.analysis`.
 """
 
 from tiergap.stats._common import (
