@@ -6,13 +6,17 @@ model call of at most ``--max-tokens`` tokens at temperature 0. Measured side by
 
 - ``tiergap/smollm2`` through inspect with prefix reuse on (the default);
 - the same with ``-M prefix_reuse=false`` (every call evaluates the whole prompt);
+- the engine alone: the same messages through ``tiergap.harness.smollm2.Engine.complete`` in a
+  plain loop (the provider's llama.cpp requests, priming included, without inspect);
 - raw xllamacpp: the same messages sent straight to an ``xllamacpp.Server`` with llama.cpp's
   own prompt cache on, no inspect and no tiergap.
 
 Prints seconds per sample for each, the speed-up of reuse (target >= 3x) and raw ÷ provider
-time (target >= 0.9). Provider times run from the first sample's start to the last sample's
-end (inspect's once-per-run start-up and final log write are left out: they are not per
-sample); raw times are the loop over the same conversations.
+time (target >= 0.9); raw ÷ engine separates tiergap's llama.cpp requests from inspect.
+Provider times run from the first sample's start to the last sample's end (inspect's
+once-per-run start-up and final log write are left out: they are not per sample); engine and
+raw times are loops over the same conversations. Engine and raw use the provider's settings
+(threads: one fewer than the cores).
 
     .venv/bin/python bench/embedded.py [--queries 12] [--max-tokens 24] [--repeats 2]
 """
@@ -34,17 +38,15 @@ os.environ.setdefault("INSPECT_DISPLAY", "none")
 from inspect_ai import eval
 
 from tiergap.experiment.scenario import default_lab, load_scenario
-from tiergap.harness.run import RunRequest
-from tiergap.harness.smollm2 import EngineSettings, find_gguf
+from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
+from tiergap.harness.tasks import experiment
 
 MODEL = "tiergap/smollm2"
 
 
 def messages(queries: int) -> list[list[dict[str, str]]]:
     """The exact conversations the provider sends (system prompt + user turn)."""
-    task = RunRequest(
-        scenario="emoji", models=[MODEL], n=queries, conditions=["free"], max_turns=1
-    ).task()
+    task = experiment(scenario="emoji", n=queries, conditions="free", max_turns=1)
     spec = load_scenario("emoji")
     lab = default_lab(MODEL)
     system = spec.system_prompt("free", lab=lab, scratchpad="hidden")
@@ -59,9 +61,7 @@ def messages(queries: int) -> list[list[dict[str, str]]]:
 
 def run_provider(queries: int, max_tokens: int, reuse: bool) -> float:
     """Seconds per sample for the emoji task on tiergap/smollm2 through inspect."""
-    task = RunRequest(
-        scenario="emoji", models=[MODEL], n=queries, conditions=["free"], max_turns=1
-    ).task()
+    task = experiment(scenario="emoji", n=queries, conditions="free", max_turns=1)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         (log,) = eval(
@@ -83,6 +83,15 @@ def run_provider(queries: int, max_tokens: int, reuse: bool) -> float:
     span = (max(ends) - min(starts)).total_seconds()
     assert 0 < span <= elapsed
     return span / queries
+
+
+def run_engine(conversations: list[list[dict[str, str]]], max_tokens: int) -> float:
+    """Seconds per sample for the provider's engine alone (priming included), no inspect."""
+    engine = get_engine(EngineSettings(gguf=str(find_gguf())))
+    started = time.perf_counter()
+    for conversation in conversations:
+        engine.complete(conversation, max_tokens=max_tokens, temperature=0.0, seed=0)
+    return (time.perf_counter() - started) / len(conversations)
 
 
 class Raw:
@@ -134,10 +143,13 @@ def main() -> int:
     run_provider(1, args.max_tokens, True)
     raw.run(conversations[:2], args.max_tokens)
 
-    results: dict[str, list[float]] = {"reuse on": [], "reuse off": [], "raw xllamacpp": []}
+    results: dict[str, list[float]] = {
+        "reuse on": [], "reuse off": [], "engine alone": [], "raw xllamacpp": []
+    }  # fmt: skip
     for repeat in range(args.repeats):
         results["reuse on"].append(run_provider(args.queries, args.max_tokens, True))
         results["reuse off"].append(run_provider(args.queries, args.max_tokens, False))
+        results["engine alone"].append(run_engine(conversations, args.max_tokens))
         results["raw xllamacpp"].append(raw.run(conversations, args.max_tokens))
         print(
             f"  run {repeat + 1}: "
@@ -146,20 +158,24 @@ def main() -> int:
         )
     median = {k: statistics.median(v) for k, v in results.items()}
     system_chars = len(conversations[0][0]["content"])
+    settings = EngineSettings(gguf=str(find_gguf()))
     print(
         f"SmolLM2-135M, system prompt {system_chars} characters, {args.queries} samples, "
-        f"max_tokens {args.max_tokens}, median of {args.repeats}"
+        f"max_tokens {args.max_tokens}, {settings.threads} engine thread(s), "
+        f"median of {args.repeats}; load average {os.getloadavg()[0]:.1f} at the end"
     )
     for name, value in median.items():
         print(f"{name:14s}: {value:.3f} s/sample")
     speedup = median["reuse off"] / median["reuse on"]
     raw_ratio = median["raw xllamacpp"] / median["reuse on"]
+    engine_ratio = median["raw xllamacpp"] / median["engine alone"]
     verdict = "met" if speedup >= 3 else "NOT met"
     print(f"prefix reuse speed-up: {speedup:.2f}x  (target >= 3x: {verdict})")
     print(
         f"raw xllamacpp time / provider time: {raw_ratio:.3f}  "
         f"(target >= 0.9: {'met' if raw_ratio >= 0.9 else 'NOT met'})"
     )
+    print(f"raw xllamacpp time / engine-alone time: {engine_ratio:.3f}  (no inspect)")
     return 0
 
 

@@ -35,6 +35,7 @@ from inspect_ai.solver import TaskState, generate
 
 from tiergap.experiment.scenario import default_lab, load_scenario
 from tiergap.harness.run import RunRequest, execute
+from tiergap.harness.tasks import experiment
 
 MODEL = "tiergap/hhh"
 
@@ -50,7 +51,7 @@ def answered() -> Scorer:
 def bare_task(queries: int) -> Task:
     """The same samples and system prompts, with inspect's own solver and a trivial scorer."""
     spec = load_scenario("emoji")
-    ours = RunRequest(scenario="emoji", models=[MODEL], n=queries, scratchpad="none").task()
+    ours = experiment(scenario="emoji", n=queries, scratchpad="none")
     lab = default_lab(MODEL)
     samples = [
         Sample(
@@ -138,7 +139,10 @@ def main() -> int:
             print(f"  {name:9s} run {repeat + 1}: {samples} samples in {elapsed:6.2f} s "
                   f"= {samples / elapsed:6.1f} samples/s", flush=True)  # fmt: skip
     median = {name: statistics.median(values) for name, values in rates.items()}
-    print(f"model {MODEL}, {samples} samples per run, median of {args.repeats} runs each")
+    print(
+        f"model {MODEL}, {samples} samples per run, median of {args.repeats} runs each; "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
+    )
     print(f"bare inspect task (generate + trivial scorer): {median['bare']:7.1f} samples/s")
     print(f"tiergap emoji task under plain inspect eval  : {median['task-only']:7.1f} samples/s")
     print(f"tiergap run emoji (harness.run.execute)      : {median['tiergap']:7.1f} samples/s")

@@ -1,7 +1,8 @@
 """The ``tiergap/...`` model providers for inspect.
 
 - ``tiergap/smollm2``: the embedded SmolLM2-135M-Instruct, in-process, offline; at most
-  ``-M max_output=N`` tokens a call (256 by default, whatever the scenario's limit).
+  ``-M max_output=N`` tokens a call (256 by default, whatever the scenario's limit), on
+  ``-M threads=N`` threads (one fewer than the cores, leaving one to inspect).
 - ``tiergap/reward-hacker``, ``tiergap/alignment-faker``, ``tiergap/hhh``: simulated models of
   each hypothesis, driven by the formal models in :mod:`tiergap.hypotheses` (``-M params=FILE``
   for other parameters, ``-M phase=post_rl`` for after RL). They read only the messages and are
@@ -34,7 +35,13 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from tiergap.classify.keyword_judge import answer_judge_prompt
 from tiergap.cost.budget import approx_tokens
 from tiergap.harness.inspect_private import current_epoch
-from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
+from tiergap.harness.smollm2 import (
+    Engine,
+    EngineSettings,
+    default_threads,
+    find_gguf,
+    get_engine,
+)
 from tiergap.simulate.responder import SIMULATED_MODELS, Responder
 
 EMBEDDED = "smollm2"
@@ -75,6 +82,7 @@ class TiergapAPI(ModelAPI):
                 model_name, model_args.get("params"), str(model_args.get("phase", "pre_rl"))
             )
         self._prefix_reuse = bool(model_args.get("prefix_reuse", True))
+        self._engine: Engine | None = None
         if model_name == EMBEDDED:
             self._max_output = int(model_args.get("max_output", EMBEDDED_MAX_OUTPUT))
             if self._max_output < 1:
@@ -82,7 +90,7 @@ class TiergapAPI(ModelAPI):
             self._settings = EngineSettings(
                 gguf=str(find_gguf(model_args.get("gguf"))),
                 n_ctx=int(model_args.get("n_ctx", 8192)),
-                threads=int(model_args.get("threads", 2)),
+                threads=int(model_args.get("threads", default_threads())),
             )
 
     def max_connections(self) -> int:
@@ -124,9 +132,10 @@ class TiergapAPI(ModelAPI):
             "top_p": config.top_p,
             "prefix_reuse": self._prefix_reuse,
         }
-        engine = await asyncio.to_thread(get_engine, self._settings)
+        if self._engine is None:  # loading takes seconds: off the event loop, once
+            self._engine = await asyncio.to_thread(get_engine, self._settings)
         done = await asyncio.to_thread(
-            engine.complete,
+            self._engine.complete,
             messages,
             max_tokens=max_tokens,
             temperature=temperature,
