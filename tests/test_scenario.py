@@ -104,7 +104,7 @@ def test_conditions_are_data(tmp_path: Path) -> None:
     custom = tmp_path / "emoji_plus.toml"
     custom.write_text(text, encoding="utf-8")
     spec = load_scenario(str(custom))
-    assert list(spec.conditions) == ["free", "paid", "baseline", "free_no_rlhf"]
+    assert list(spec.conditions) == ["free", "paid", "baseline", "requested", "free_no_rlhf"]
     prompt = spec.system_prompt("free_no_rlhf", "Lab")
     assert "emoji" in prompt and "RLHF" not in prompt
 
