@@ -217,7 +217,8 @@ def _core(
     control_tails = None
     insensitive = floor | ceiling
     if requested is not None and control_base is not None:
-        control_tails = _tails(requested - control_base, scale)
+        # the control may have been measured a different number of times: infer its lattice
+        control_tails = _tails(requested - control_base, None)
         lift = (requested - control_base).mean(axis=1)
         control_passed = (control_tails[0] < alpha) & (lift > m)
         insensitive = insensitive | ~control_passed
