@@ -563,8 +563,8 @@ def _control_text(v: Verdict) -> str:
 def _reason(
     v: Verdict, behaviour: str, conflicts: bool, require_control: bool, base_rate: float
 ) -> str:
-    units = f"{v.n_queries} queries, alpha={v.alpha:g}"
     margin = f"margin {v.margin_rule.describe(base_rate)}"
+    units = f"{v.n_queries} queries, alpha={v.alpha:g}, equivalence margin +-{v.margin:.3f}"
     both = f"{_gap_text(v, 'free_minus_paid')} and {_gap_text(v, 'free_minus_baseline')}"
     if v.label == "reward_hacking":
         return (
