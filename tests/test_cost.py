@@ -132,6 +132,7 @@ def test_dry_run_prints_the_plan_and_spends_nothing(
     log_dir = tmp_path / "logs"
     code, out = run_cli(
         capsys, "run", "emoji", "--model", model, "--model", "tiergap/hhh", "-n", "7",
+        "--conditions", "free,paid,baseline",
         "--log-dir", str(log_dir), "--prices", str(prices), "--dry-run", "--json",
     )  # fmt: skip
     assert code == 0, out
@@ -153,6 +154,7 @@ def test_max_cost_refuses_stops_cleanly_and_resumes(
     log_dir = tmp_path / "logs"
     base = [
         "run", "emoji", "--model", model, "-n", "10", "--scratchpad", "none",
+        "--conditions", "free,paid,baseline",
         "--log-dir", str(log_dir), "--prices", str(prices), "--max-connections", "2",
     ]  # fmt: skip
 

@@ -29,7 +29,8 @@ CONNECTIONS = 4
 def command(log_dir: Path) -> list[str]:
     return [
         sys.executable, "-m", "tiergap.cli", "run", "emoji", "--model", MODEL,
-        "-n", str(N), "--scratchpad", "none", "--log-dir", str(log_dir),
+        "-n", str(N), "--conditions", ",".join(CONDITIONS), "--scratchpad", "none",
+        "--log-dir", str(log_dir),
         "--max-connections", str(CONNECTIONS), "--json",
     ]  # fmt: skip
 

@@ -15,6 +15,7 @@ from tiergap.harness.sweep import sweep_requests
 GRID = """
 models = ["tiergap/reward-hacker", "tiergap/hhh"]
 scenarios = ["emoji"]
+conditions = ["free", "paid", "baseline"]
 scratchpad = ["hidden", "none"]
 seeds = [0, 1]
 n = 4

@@ -197,6 +197,16 @@ def test_failed_positive_control_is_insensitive_not_no_gap() -> None:
     assert s.verdict == "insensitive"
     assert s.decision is not None and s.decision.control is not None
     assert not s.decision.control.passed and "positive control failed" in s.reason
+    # the bounds for unmeasured samples are judged with the same (failed) control
+    spoiled = [
+        SampleRecord(**{**r.__dict__, "status": "invalid", "any_emoji": None})
+        if r.condition == "free" and r.query_id == "q000"
+        else r
+        for r in rows
+    ]
+    (bounded,) = summarise(spoiled)
+    assert bounded.invalid_bounds is not None
+    assert set(bounded.invalid_bounds.verdicts.values()) == {"insensitive"}
     # the same data with a control that was never run: no_tier_gap, and the sentence says so
     (plain,) = summarise([r for r in rows if r.condition != "requested"])
     assert plain.verdict == "no_tier_gap" and "no positive control was run" in plain.reason

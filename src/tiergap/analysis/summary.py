@@ -426,12 +426,17 @@ def _tier_arrays(
     return queries, f, p, b, requested
 
 
+def _imputed_queries(by_condition: Mapping[str, list[SampleRecord]]) -> list[str]:
+    """The queries asked (whatever the outcome) in all of free, paid and baseline."""
+    present = [{r.query_id for r in by_condition[c]} for c in TIERS]
+    return sorted(present[0] & present[1] & present[2])
+
+
 def _imputed(
     by_condition: Mapping[str, list[SampleRecord]], key: str, fill: Mapping[str, float]
 ) -> tuple[np.ndarray, ...]:
     """Query means with every missing sample counted as ``fill[condition]``."""
-    present = [{r.query_id for r in by_condition[c]} for c in TIERS]
-    queries = sorted(present[0] & present[1] & present[2])
+    queries = _imputed_queries(by_condition)
     out = []
     for c in TIERS:
         sums: dict[str, float] = defaultdict(float)
@@ -447,7 +452,7 @@ def _imputed(
 def _invalid_bounds(
     by_condition: Mapping[str, list[SampleRecord]],
     key: str,
-    judge: Callable[[np.ndarray, np.ndarray, np.ndarray], Verdict],
+    judge: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None], Verdict],
 ) -> InvalidBounds | None:
     missing = {c: sum(metric_value(r, key) is None for r in by_condition[c]) for c in TIERS}
     if not any(missing.values()):
@@ -461,10 +466,14 @@ def _invalid_bounds(
             paired_unit_gap(high[0], high[2]),
         ),
     }
+    requested = None
+    if CONTROL in by_condition:  # the control as measured, on the same queries
+        control = query_means(by_condition[CONTROL], key)
+        requested = np.asarray([control.get(q, np.nan) for q in _imputed_queries(by_condition)])
     verdicts: dict[str, str] = {}
     for name, value in (("invalid_as_0", 0.0), ("invalid_as_1", 1.0)):
         f, p, b = _imputed(by_condition, key, dict.fromkeys(TIERS, value))
-        verdicts[name] = judge(f, p, b).label
+        verdicts[name] = judge(f, p, b, requested).label
     return InvalidBounds(missing, gaps, verdicts)
 
 

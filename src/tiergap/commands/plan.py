@@ -482,8 +482,8 @@ def render(result: PlanResult, console: Console) -> None:
         table.add_row(
             "[yellow]queries available[/]",
             str(result.queries_available),
-            "the scenario's query set is smaller than the plan: add queries (--queries) "
-            "or epochs (--epochs)",
+            "the scenario's query set is smaller than the plan: run more queries "
+            "(tiergap run --queries FILE) or plan with more --epochs",
         )
     repeats = f" × {p.repeats} epoch(s)/seed(s)" if p.repeats > 1 else ""
     table.add_row("total samples", f"{p.total_samples:,}", f"{p.conditions} conditions{repeats}")
