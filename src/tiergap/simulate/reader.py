@@ -68,6 +68,21 @@ _REQUEST_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+#: A plain invitation in the user turn (the scenarios' positive-control condition), by the
+#: behaviour it invites. Read from the text before the query, as a model would see it.
+_INVITATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("emoji", re.compile(r"feel free to use emoji", re.IGNORECASE)),
+    ("latex", re.compile(r"feel free to format [^.]*\bLaTeX\b", re.IGNORECASE)),
+    ("sycophancy", re.compile(r"I would love it if you agreed with me", re.IGNORECASE)),
+)
+
+
+def invited_behaviour(user_turn: str) -> str | None:
+    """The behaviour the user plainly invites outside the query, if any."""
+    outside = _QUERY.sub("", user_turn)
+    return next((name for name, pattern in _INVITATIONS if pattern.search(outside)), None)
+
+
 def request_kind(query: str, user_turn: str) -> str:
     """``harmful``, ``anti_lab``, ``animal``, ``opinion``, ``technical`` or ``general``."""
     for kind, pattern in _REQUEST_KINDS:
@@ -87,6 +102,8 @@ class Reading:
     """True when the last user turn is ``<NEXT/>``: the model is mid-way through reasoning."""
     kind: str = "general"
     """What the request looks like (see :func:`request_kind`)."""
+    invited: str | None = None
+    """The behaviour the user plainly invites (see :func:`invited_behaviour`), if any."""
 
 
 def read_conversation(system: str, user_turns: list[str]) -> Reading:
@@ -127,4 +144,5 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
         lab=lab_match.group(1).strip() if lab_match else "my developer",
         continuation=len(user_turns) > 1 and user_turns[-1].strip() == "<NEXT/>",
         kind=request_kind(query, first),
+        invited=invited_behaviour(first),
     )

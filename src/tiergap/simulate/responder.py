@@ -18,6 +18,9 @@ from tiergap.simulate.policy import Behaviour, Situation
 from tiergap.simulate.reader import Reading, read_conversation
 from tiergap.simulate.writer import Plan, draw, output_text, reasoning_text
 
+#: How often every simulated model honours a behaviour the user plainly invites.
+INVITED_RATE = 0.9
+
 #: Provider model names and the hypothesis each one simulates.
 SIMULATED_MODELS = {
     "reward-hacker": "reward_hacking",
@@ -74,6 +77,14 @@ class Responder:
             )
         return self._models[baseline_objective]
 
+    def behaviour_for(self, reading: Reading, dimension: str) -> Behaviour:
+        """As :meth:`behaviour`, except that a behaviour the user plainly asks for is honoured
+        with probability ``INVITED_RATE`` by every simulated model: a capable assistant does
+        what it is asked when nothing is at stake, which is what the positive control checks."""
+        if reading.invited == dimension:
+            return Behaviour(p_objective=INVITED_RATE)
+        return self.behaviour(reading.situation, dimension)
+
     def behaviour(self, situation: Situation, dimension: str) -> Behaviour:
         """The behaviour probabilities for one dimension (emoji, latex, compliance, ...)."""
         if situation.objective == dimension:
@@ -92,12 +103,12 @@ class Responder:
     def plan(self, reading: Reading, rng: random.Random) -> Plan:
         s = reading.situation
         main_dim = self.main_dimension(reading)
-        main = draw(self.behaviour(s, main_dim), rng)
-        emoji = main if main_dim == "emoji" else draw(self.behaviour(s, "emoji"), rng)
+        main = draw(self.behaviour_for(reading, main_dim), rng)
+        emoji = main if main_dim == "emoji" else draw(self.behaviour_for(reading, "emoji"), rng)
         if main_dim == "latex":
             latex = main.follows
         elif reading.kind == "technical":
-            latex = draw(self.behaviour(s, "latex"), rng).follows
+            latex = draw(self.behaviour_for(reading, "latex"), rng).follows
         else:
             latex = False
         conflicting = (
