@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from tiergap.cli import main
-from tiergap.harness.run import RunRequest, execute
+from tiergap.experiment.execution import Execution
+from tiergap.experiment.spec import ExperimentSpec
+from tiergap.harness.run import execute
 from tiergap.testing.fakeserver import FakeServer
 
 MODEL = "openai-api/fakebad/fake-model"
@@ -146,9 +148,10 @@ def test_malformed_query_file_is_named_before_any_request(
 def two_experiments(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder, two experiments (scratchpad hidden and none) of one model, plus another."""
     folder = tmp_path_factory.mktemp("mixed")
-    common = {"scenario": "emoji", "n": 6, "log_dir": folder, "display": "none"}
-    execute([RunRequest(models=["tiergap/reward-hacker", "tiergap/hhh"], **common)])  # type: ignore[arg-type]
-    execute([RunRequest(models=["tiergap/reward-hacker"], scratchpad="none", **common)])  # type: ignore[arg-type]
+    both = Execution(models=("tiergap/reward-hacker", "tiergap/hhh"), log_dir=folder)
+    execute([ExperimentSpec(n=6)], both)
+    one = Execution(models=("tiergap/reward-hacker",), log_dir=folder)
+    execute([ExperimentSpec(n=6, scratchpad="none")], one)
     return folder
 
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from rich.console import Console
 
-from tiergap.commands import DEFAULT_LOG_DIR, positive_int
+from tiergap.commands import positive_int
 from tiergap.commands.analyze import analyze
 from tiergap.commands.report import build_report_data, render
+from tiergap.experiment.execution import DEFAULT_LOG_DIR
 
 SIMULATED_MODELS = ("tiergap/reward-hacker", "tiergap/alignment-faker", "tiergap/hhh")
 EMBEDDED_MODEL = "tiergap/smollm2"
@@ -30,7 +31,9 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace, console: Console) -> int:
-    from tiergap.harness.run import RunRequest, run
+    from tiergap.experiment.execution import Execution
+    from tiergap.experiment.spec import ExperimentSpec
+    from tiergap.harness.run import execute
 
     log_dir = args.log_dir or DEFAULT_LOG_DIR / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     display = None if sys.stdout.isatty() else "plain"
@@ -40,32 +43,16 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         f"1/2 simulated hypotheses ({', '.join(SIMULATED_MODELS)}): {args.n} queries × "
         "free / paid / baseline"
     )
-    run(
-        RunRequest(
-            scenario="emoji",
-            models=list(SIMULATED_MODELS),
-            n=args.n,
-            seed=args.seed,
-            log_dir=log_dir,
-            display=display,
-            log_realtime=False,
-        )
+    simulated = Execution(
+        models=SIMULATED_MODELS, log_dir=log_dir, display=display, log_realtime=False
     )
+    execute([ExperimentSpec(n=args.n, seed=args.seed)], simulated)
     console.print(
         f"2/2 embedded model {EMBEDDED_MODEL} (SmolLM2-135M, in-process): "
         f"{args.embedded_n} queries × free / paid / baseline"
     )
-    run(
-        RunRequest(
-            scenario="emoji",
-            models=[EMBEDDED_MODEL],
-            n=args.embedded_n,
-            seed=args.seed,
-            log_dir=log_dir,
-            max_turns=2,
-            display=display,
-        )
-    )
+    embedded = Execution(models=(EMBEDDED_MODEL,), log_dir=log_dir, display=display)
+    execute([ExperimentSpec(n=args.embedded_n, seed=args.seed, max_turns=2)], embedded)
     code = analyze(log_dir, args.json, 0.15, console)
     report = log_dir / "report.html"
     report.write_text(render(build_report_data(log_dir), "html"), encoding="utf-8")
