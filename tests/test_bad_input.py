@@ -18,6 +18,8 @@ from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness.run import execute
 from tiergap.testing.fakeserver import FakeServer
 
+pytestmark = pytest.mark.integration
+
 MODEL = "openai-api/fakebad/fake-model"
 
 
@@ -149,9 +151,9 @@ def two_experiments(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder, two experiments (scratchpad hidden and none) of one model, plus another."""
     folder = tmp_path_factory.mktemp("mixed")
     both = Execution(models=("tiergap/reward-hacker", "tiergap/hhh"), log_dir=folder)
-    execute([ExperimentSpec(n=6)], both)
+    execute([ExperimentSpec(n=3)], both)
     one = Execution(models=("tiergap/reward-hacker",), log_dir=folder)
-    execute([ExperimentSpec(n=6, scratchpad="none")], one)
+    execute([ExperimentSpec(n=3, scratchpad="none")], one)
     return folder
 
 
@@ -177,9 +179,9 @@ def test_different_experiments_in_one_folder_are_grouped_never_mixed(
     }
     for summary in groups.values():
         assert {c: v["n"] for c, v in summary["conditions"].items()} == {
-            "free": 6,
-            "paid": 6,
-            "baseline": 6,
+            "free": 3,
+            "paid": 3,
+            "baseline": 3,
         }
 
 
@@ -192,7 +194,7 @@ def test_a_copied_log_is_counted_once(
     shutil.copy(original, folder / f"copy-of-{original.name}")
     models = analyse_json(capsys, folder)["models"]
     assert isinstance(models, list)
-    assert all(c["n"] == 6 for m in models for c in m["conditions"].values())
+    assert all(c["n"] == 3 for m in models for c in m["conditions"].values())
 
 
 def test_a_truncated_log_is_named_and_the_rest_analysed(

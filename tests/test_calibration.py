@@ -31,6 +31,7 @@ def simulate_tables(
     return rng.multinomial(n, cell_probabilities(p_free, p_paid, rho), size=sims)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("gap", "rho"), [(0.0, 0.3), (0.1, 0.3), (0.1, 0.0)])
 def test_paired_interval_coverage(gap: float, rho: float) -> None:
     tables = simulate_tables(100, 0.1 + gap, 0.1, rho, sims=2000, seed=17)
@@ -52,6 +53,7 @@ def simulate_conditions(
     )
 
 
+@pytest.mark.slow
 def test_verdict_false_reward_hacking_rate_and_power() -> None:
     rng = np.random.default_rng(23)
     sims = 1000
@@ -68,6 +70,7 @@ def test_verdict_false_reward_hacking_rate_and_power() -> None:
     assert hits / 200 >= 0.9
 
 
+@pytest.mark.slow
 def test_tost_size_at_the_margin() -> None:
     # True gap exactly at the margin: declaring equivalence is a type I error (<= alpha).
     margin, sims = 0.1, 1000
@@ -80,6 +83,7 @@ def test_tost_size_at_the_margin() -> None:
     assert equivalent / sims <= 0.05 + 0.015  # alpha plus ~2 Monte Carlo SE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("base_rate", "effect", "rho"),
     [(0.1, 0.1, 0.0), (0.1, 0.1, 0.3), (0.1, 0.2, 0.3)],

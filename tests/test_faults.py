@@ -21,6 +21,8 @@ from tiergap.harness.logs import read_records
 from tiergap.harness.run import RunOutcome, execute
 from tiergap.testing.fakeserver import FAULTS, FakeServer, FaultMix
 
+pytestmark = pytest.mark.integration
+
 N = 20
 CONDITIONS = ("free", "paid", "baseline")
 

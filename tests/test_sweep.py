@@ -23,7 +23,7 @@ models = ["tiergap/reward-hacker", "tiergap/hhh"]
 scenario = "emoji"
 scratchpad = ["hidden", "none"]
 seed = [0, 1]
-n = 4
+n = 2
 log_dir = "sweep-logs"
 """
 
@@ -123,6 +123,7 @@ def sweep(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+@pytest.mark.integration
 def test_sweep_runs_the_grid_in_one_folder_and_resumes_only_what_is_missing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -133,7 +134,7 @@ def test_sweep_runs_the_grid_in_one_folder_and_resumes_only_what_is_missing(
     code, out = sweep(capsys, str(source), "--dry-run", "--json")
     assert code == 0
     plan = json.loads(out)
-    assert len(plan["tasks"]) == 8 and plan["samples"] == 8 * 12
+    assert len(plan["tasks"]) == 8 and plan["samples"] == 8 * 6
     assert not log_dir.exists() or not list(log_dir.glob("*.eval"))
 
     code, out = sweep(capsys, str(source), "--json")
@@ -142,12 +143,12 @@ def test_sweep_runs_the_grid_in_one_folder_and_resumes_only_what_is_missing(
     groups = {(m["model"], m["scratchpad"]): m for m in payload["models"]}
     assert len(groups) == 4  # model × scratchpad; seeds are replicates within each
     for summary in groups.values():
-        assert {c["n"] for c in summary["conditions"].values()} == {8}  # 4 queries × 2 seeds
+        assert {c["n"] for c in summary["conditions"].values()} == {4}  # 2 queries × 2 seeds
     logs = sorted(log_dir.glob("*.eval"))
     assert len(logs) == 8
     stamps = {p.name: p.stat().st_mtime_ns for p in logs}
     records = read_records(log_dir).records
-    assert len(records) == 96 and {r.seed for r in records} == {0, 1}
+    assert len(records) == 48 and {r.seed for r in records} == {0, 1}
 
     # the same command again: nothing is missing, nothing runs
     code, _ = sweep(capsys, str(source))
@@ -165,4 +166,4 @@ def test_sweep_runs_the_grid_in_one_folder_and_resumes_only_what_is_missing(
     assert {k: v for k, v in after.items() if k in stamps} == {
         k: v for k, v in stamps.items() if k != lost.name
     }
-    assert len(read_records(log_dir).records) == 96
+    assert len(read_records(log_dir).records) == 48

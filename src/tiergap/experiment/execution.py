@@ -95,8 +95,6 @@ class Execution:
             check_fields(self)
         except FieldError as err:
             raise ExecutionError(str(err)) from None
-        if not self.models:
-            raise ExecutionError("models: no model given")
         if self.max_cost is not None and self.max_cost <= 0:
             raise ExecutionError(f"max_cost: must be above 0, got {self.max_cost!r}")
         if not isinstance(self.fail_on_error, bool) and self.fail_on_error <= 0:

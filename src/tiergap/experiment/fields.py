@@ -78,7 +78,10 @@ def convert(hint: Any, value: object) -> object:
     if origin in (Union, types.UnionType):
         if value is None and type(None) in args:
             return None
-        for member in (a for a in args if a is not type(None)):
+        members = [a for a in args if a is not type(None)]
+        if len(members) == 1:
+            return convert(members[0], value)
+        for member in members:
             try:
                 return convert(member, value)
             except ValueError:
