@@ -16,7 +16,7 @@ import math
 from typing import Any, Literal, get_args, get_origin
 
 from tiergap.commands import UsageError, csv_list, non_negative_int, positive_int
-from tiergap.experiment.execution import Execution
+from tiergap.experiment.execution import Display, Execution
 from tiergap.experiment.fields import field_default, field_types
 from tiergap.experiment.spec import ExperimentSpec
 
@@ -136,7 +136,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     """Log folder, display, concurrency, faults, cost and caching; all default to not given."""
     group = parser.add_argument_group("how to run")
     group.add_argument("--log-dir", dest="log_dir", default=None, help=_help("log_dir"))
-    group.add_argument("--display", default=None, help=_help("display"))
+    group.add_argument("--display", choices=get_args(Display), default=None, help=_help("display"))
     group.add_argument("--max-connections", type=positive_int, help=_help("max_connections"))
     group.add_argument("--temperature", type=float, help=_help("temperature"))
     group.add_argument(

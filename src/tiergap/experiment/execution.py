@@ -11,11 +11,13 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tiergap.experiment.fields import FieldError, check_fields, unknown_keys
 
 DEFAULT_LOG_DIR = Path("tiergap-logs")
+Display = Literal["full", "conversation", "rich", "plain", "log", "none"]
+"""inspect's progress displays (``inspect_ai.util.DisplayType``)."""
 
 
 class ExecutionError(ValueError):
@@ -42,8 +44,8 @@ class Execution:
         default_factory=dict, metadata=_about("model arguments passed to every provider")
     )
     log_dir: Path = field(default=DEFAULT_LOG_DIR, metadata=_about("log folder", path=True))
-    display: str | None = field(
-        default=None, metadata=_about("inspect display: rich, plain, none", file=False)
+    display: Display | None = field(
+        default=None, metadata=_about("inspect's progress display", file=False)
     )
     log_realtime: bool = field(
         default=True, metadata=_about("write samples to the log as they finish", file=False)

@@ -206,7 +206,7 @@ def execute(specs: Sequence[ExperimentSpec], execution: Execution) -> RunOutcome
             model=list(execution.models),
             model_args=dict(execution.model_args),
             model_roles=dict(execution.model_roles) or None,
-            display=execution.display,  # type: ignore[arg-type]
+            display=execution.display,
             log_realtime=execution.log_realtime,
             log_dir_allow_dirty=True,
             retry_attempts=execution.retry_attempts,
