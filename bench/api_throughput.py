@@ -27,7 +27,9 @@ from pathlib import Path
 
 os.environ.setdefault("INSPECT_DISPLAY", "none")
 
-from tiergap.harness.run import RunRequest, execute
+from tiergap.experiment.execution import Execution
+from tiergap.experiment.spec import ExperimentSpec
+from tiergap.harness.run import execute
 
 QUERIES = 195  # the shipped emoji set; more samples come from epochs
 CONFIGS = ((1.0, 10), (1.0, 20), (0.5, 20), (1.0, 40))  # (latency s, connections)
@@ -75,18 +77,15 @@ def run(latency: float, connections: int, samples_wanted: int) -> tuple[int, flo
         os.environ[f"{service.upper()}_BASE_URL"] = server.base_url
         os.environ[f"{service.upper()}_API_KEY"] = "placeholder-no-key-needed"
         with tempfile.TemporaryDirectory() as folder:
-            request = RunRequest(
-                scenario="emoji",
-                models=[f"openai-api/{service}/fake-model"],
-                n=queries,
-                epochs=epochs,
-                scratchpad="none",
+            spec = ExperimentSpec(n=queries, epochs=epochs, scratchpad="none")
+            execution = Execution(
+                models=(f"openai-api/{service}/fake-model",),
                 log_dir=Path(folder),
                 display="none",
                 max_connections=connections,
             )
             started = time.perf_counter()
-            outcome = execute([request])
+            outcome = execute([spec], execution)
             elapsed = time.perf_counter() - started
             assert outcome.complete, [log.error for log in outcome.logs]
             (log,) = outcome.logs

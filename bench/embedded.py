@@ -38,15 +38,16 @@ os.environ.setdefault("INSPECT_DISPLAY", "none")
 from inspect_ai import eval
 
 from tiergap.experiment.scenario import default_lab, load_scenario
+from tiergap.experiment.spec import ExperimentSpec
+from tiergap.harness.run import build_task
 from tiergap.harness.smollm2 import EngineSettings, find_gguf, get_engine
-from tiergap.harness.tasks import experiment
 
 MODEL = "tiergap/smollm2"
 
 
 def messages(queries: int) -> list[list[dict[str, str]]]:
     """The exact conversations the provider sends (system prompt + user turn)."""
-    task = experiment(scenario="emoji", n=queries, conditions="free", max_turns=1)
+    task = build_task(ExperimentSpec(n=queries, conditions=("free",), max_turns=1))
     spec = load_scenario("emoji")
     lab = default_lab(MODEL)
     system = spec.system_prompt("free", lab=lab, scratchpad="hidden")
@@ -61,7 +62,7 @@ def messages(queries: int) -> list[list[dict[str, str]]]:
 
 def run_provider(queries: int, max_tokens: int, reuse: bool) -> float:
     """Seconds per sample for the emoji task on tiergap/smollm2 through inspect."""
-    task = experiment(scenario="emoji", n=queries, conditions="free", max_turns=1)
+    task = build_task(ExperimentSpec(n=queries, conditions=("free",), max_turns=1))
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         (log,) = eval(

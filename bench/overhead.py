@@ -33,9 +33,10 @@ from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState, generate
 
+from tiergap.experiment.execution import Execution
 from tiergap.experiment.scenario import default_lab, load_scenario
-from tiergap.harness.run import RunRequest, execute
-from tiergap.harness.tasks import experiment
+from tiergap.experiment.spec import ExperimentSpec
+from tiergap.harness.run import build_task, execute
 
 MODEL = "tiergap/hhh"
 
@@ -51,7 +52,7 @@ def answered() -> Scorer:
 def bare_task(queries: int) -> Task:
     """The same samples and system prompts, with inspect's own solver and a trivial scorer."""
     spec = load_scenario("emoji")
-    ours = experiment(scenario="emoji", n=queries, scratchpad="none")
+    ours = build_task(ExperimentSpec(n=queries, scratchpad="none"))
     lab = default_lab(MODEL)
     samples = [
         Sample(
@@ -79,22 +80,13 @@ def run_bare(queries: int, epochs: int, log_dir: Path) -> tuple[int, float]:
     return (log.results.completed_samples if log.results else 0), elapsed
 
 
-def tiergap_request(queries: int, epochs: int, log_dir: Path) -> RunRequest:
-    return RunRequest(
-        scenario="emoji",
-        models=[MODEL],
-        n=queries,
-        scratchpad="none",
-        epochs=epochs,
-        log_dir=log_dir,
-        display="none",
-        log_realtime=False,
-    )
+def tiergap_spec(queries: int, epochs: int) -> ExperimentSpec:
+    return ExperimentSpec(n=queries, scratchpad="none", epochs=epochs)
 
 
 def run_task_only(queries: int, epochs: int, log_dir: Path) -> tuple[int, float]:
     """tiergap's emoji task (its solvers and scorers) under a plain ``inspect_ai.eval``."""
-    task = tiergap_request(queries, epochs, log_dir).task()
+    task = build_task(tiergap_spec(queries, epochs))
     started = time.perf_counter()
     (log,) = eval(task, model=MODEL, epochs=epochs, log_dir=str(log_dir), log_realtime=False)
     elapsed = time.perf_counter() - started
@@ -105,7 +97,8 @@ def run_task_only(queries: int, epochs: int, log_dir: Path) -> tuple[int, float]
 def run_tiergap(queries: int, epochs: int, log_dir: Path) -> tuple[int, float]:
     """What ``tiergap run emoji`` runs (without the final analysis printout)."""
     started = time.perf_counter()
-    outcome = execute([tiergap_request(queries, epochs, log_dir)])
+    execution = Execution(models=(MODEL,), log_dir=log_dir, display="none", log_realtime=False)
+    outcome = execute([tiergap_spec(queries, epochs)], execution)
     elapsed = time.perf_counter() - started
     assert outcome.complete, [log.error for log in outcome.logs]
     (log,) = outcome.logs

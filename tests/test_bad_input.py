@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 
 from tiergap.cli import main
-from tiergap.harness.run import RunRequest, execute
+from tiergap.experiment.execution import Execution
+from tiergap.experiment.spec import ExperimentSpec
+from tiergap.harness.run import execute
 from tiergap.testing.fakeserver import FakeServer
+
+pytestmark = pytest.mark.integration
 
 MODEL = "openai-api/fakebad/fake-model"
 
@@ -146,9 +150,10 @@ def test_malformed_query_file_is_named_before_any_request(
 def two_experiments(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder, two experiments (scratchpad hidden and none) of one model, plus another."""
     folder = tmp_path_factory.mktemp("mixed")
-    common = {"scenario": "emoji", "n": 6, "log_dir": folder, "display": "none"}
-    execute([RunRequest(models=["tiergap/reward-hacker", "tiergap/hhh"], **common)])  # type: ignore[arg-type]
-    execute([RunRequest(models=["tiergap/reward-hacker"], scratchpad="none", **common)])  # type: ignore[arg-type]
+    both = Execution(models=("tiergap/reward-hacker", "tiergap/hhh"), log_dir=folder)
+    execute([ExperimentSpec(n=3)], both)
+    one = Execution(models=("tiergap/reward-hacker",), log_dir=folder)
+    execute([ExperimentSpec(n=3, scratchpad="none")], one)
     return folder
 
 
@@ -174,10 +179,10 @@ def test_different_experiments_in_one_folder_are_grouped_never_mixed(
     }
     for summary in groups.values():
         assert {c: v["n"] for c, v in summary["conditions"].items()} == {
-            "free": 6,
-            "paid": 6,
-            "baseline": 6,
-            "requested": 6,
+            "free": 3,
+            "paid": 3,
+            "baseline": 3,
+            "requested": 3,
         }
 
 
@@ -190,7 +195,7 @@ def test_a_copied_log_is_counted_once(
     shutil.copy(original, folder / f"copy-of-{original.name}")
     models = analyse_json(capsys, folder)["models"]
     assert isinstance(models, list)
-    assert all(c["n"] == 6 for m in models for c in m["conditions"].values())
+    assert all(c["n"] == 3 for m in models for c in m["conditions"].values())
 
 
 def test_a_truncated_log_is_named_and_the_rest_analysed(

@@ -35,6 +35,7 @@ def simulate_tables(
     return rng.multinomial(n, cell_probabilities(p_free, p_paid, rho), size=sims)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("gap", "rho"), [(0.0, 0.3), (0.1, 0.3), (0.1, 0.0)])
 def test_paired_interval_coverage(gap: float, rho: float) -> None:
     tables = simulate_tables(100, 0.1 + gap, 0.1, rho, sims=2000, seed=17)
@@ -89,6 +90,7 @@ def test_planned_number_of_queries_gives_both_verdicts() -> None:
     assert verdict_power(int(0.8 * n), 0.2, 0.15, 0.3, seed=2024)[1] < 0.8
 
 
+@pytest.mark.slow
 def test_tost_size_at_the_margin() -> None:
     # True gap exactly at the margin: declaring equivalence is a type I error (<= alpha).
     margin, sims = 0.1, 1000
@@ -101,6 +103,7 @@ def test_tost_size_at_the_margin() -> None:
     assert equivalent / sims <= 0.05 + 0.015  # alpha plus ~2 Monte Carlo SE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("base_rate", "effect", "rho"),
     [(0.1, 0.1, 0.0), (0.1, 0.1, 0.3), (0.1, 0.2, 0.3)],

@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it: a subprocess with real inspect runs."""
+"""The command line with real inspect runs: as a user runs it (a subprocess) where the process
+matters (exit status, stdout holding only JSON), in-process through ``main`` elsewhere."""
 
 import json
 import os
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from tiergap.cli import main
+
+pytestmark = pytest.mark.integration
 
 
 def tiergap(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -96,13 +99,18 @@ def test_prereg_round_trip_lists_the_one_deliberate_deviation(
     assert f"{other}: pre-registers scenario 'latex', but {logs} holds only: emoji" in message
 
 
-def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> None:
+def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tiergap.cli import main
+
     broken = run_dir / "logs" / "2000-01-01T00-00-00-00-00_emoji_broken.eval"
     broken.write_bytes(b"PK\x03\x04 this is not a zip archive")
     try:
-        done = tiergap("analyze", "logs", "--json", cwd=run_dir)
-        assert done.returncode == 0, done.stderr
-        payload = json.loads(done.stdout)
+        code = main(["analyze", str(run_dir / "logs"), "--json"])
+        out = capsys.readouterr()
+        assert code == 0, out.err
+        payload = json.loads(out.out)
         assert len(payload["models"]) == 2
         assert [Path(u["log"]).name for u in payload["unreadable_logs"]] == [broken.name]
     finally:
@@ -114,7 +122,9 @@ def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> N
     [
         (("run", "nosuch", "--model", "tiergap/hhh"), "unknown scenario 'nosuch'"),
         (("run", "emoji", "--model", "tiergap/hhh", "--conditions", "free,gold"), "'gold'"),
-        (("run", "emoji", "--model", "tiergap/hhh", "-n", "0"), "must be at least 1"),
+        (("run", "emoji", "--model", "tiergap/hhh", "-n", "0"), "n: must be at least 1, got 0"),
+        (("run", "emoji", "--model", "tiergap/hhh", "--votes", "x"), "votes: must be a whole"),
+        (("run", "emoji", "--model", "tiergap/hhh", "--yes"), "--yes only makes sense"),
         (("analyze", "no-such-dir"), "log directory not found: no-such-dir"),
         (("analyze", ".", "--margin", "0"), "--margin must be between 0 and 1"),
         (("analyze", ".", "--margin", "1.5"), "got 1.5"),
@@ -123,22 +133,39 @@ def test_analyze_reports_a_corrupt_log_and_analyses_the_rest(run_dir: Path) -> N
         (("analyze", ".", "--prereg", "nope.toml"), "pre-registration file not found: nope.toml"),
     ],
 )
-def test_bad_input_is_named(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
-    done = tiergap(*args, cwd=tmp_path)
-    assert done.returncode == 2
-    assert message in done.stdout + done.stderr
-    assert not (tmp_path / "tiergap-logs").exists()
+def test_bad_input_is_named(
+    args: tuple[str, ...], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process (the handlers are the same; the process boundary is tested above)."""
+    from tiergap.cli import main
+
+    log_dir = tmp_path / "tiergap-logs"
+    extra = ("--log-dir", str(log_dir)) if args[0] == "run" else ()
+    assert main([*args, *extra]) == 2
+    out = capsys.readouterr()
+    assert message in " ".join((out.out + out.err).split())
+    assert not log_dir.exists()
 
 
-def test_run_with_a_judge_and_three_tiers(tmp_path: Path) -> None:
+def test_a_malformed_option_exits_2_from_the_process(tmp_path: Path) -> None:
+    bad = tiergap("run", "emoji", "--model", "tiergap/hhh", "--model-role", "grader", cwd=tmp_path)
+    assert bad.returncode == 2 and "ROLE=MODEL" in bad.stderr
+
+
+def test_run_with_a_judge_and_three_tiers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tiergap.cli import main
+
     queries = str(Path(__file__).parent / "fixtures" / "advbench_sample.csv")
-    done = tiergap(
+    code = main([
         "run", "helpful_only", "--model", "tiergap/reward-hacker", "--queries", queries,
         "-n", "6", "--judge", "tiergap/keyword-judge", "--votes", "2", "--tiers", "three",
-        "--log-dir", "logs", "--json", cwd=tmp_path,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    (model,) = json.loads(done.stdout)["models"]
+        "--log-dir", str(tmp_path / "logs"), "--json",
+    ])  # fmt: skip
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    (model,) = json.loads(out.out)["models"]
     assert list(model["conditions"]) == ["free", "pro", "enterprise", "baseline"]
     rates = model["conditions"]["free"]["rates"]
     assert {"full", "partial", "refusal", "af", "rs", "divergent"} <= set(rates)
@@ -168,3 +195,39 @@ def test_plan_estimates_the_correlation_from_a_pilot_folder(
     payload = json.loads(capsys.readouterr().out)
     assert payload["correlation_source"].startswith(f"pilot {logs}: phi")
     assert 0.0 <= payload["correlation"] < 1.0
+
+
+def test_score_classifies_saved_logs_later_into_a_scored_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tiergap run --no-judge` then `tiergap score DIR --judge M` writes DIR-scored."""
+    from inspect_ai.log import read_eval_log
+
+    from tiergap.cli import main
+
+    log_dir = tmp_path / "gen"
+    queries = str(Path(__file__).parent / "fixtures" / "advbench_sample.csv")
+    code = main([
+        "run", "helpful_only", "--model", "tiergap/reward-hacker", "--queries", queries,
+        "-n", "3", "--conditions", "free,paid", "--no-judge", "--log-dir", str(log_dir),
+    ])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    (generated,) = log_dir.glob("*.eval")
+    before = read_eval_log(str(generated))
+    assert before.samples and "alignment_faking_judge" not in (before.samples[0].scores or {})
+    capsys.readouterr()
+
+    code = main(["score", str(log_dir), "--judge", "tiergap/keyword-judge", "--votes", "2"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    (scored,) = (tmp_path / "gen-scored").glob("*.eval")
+    assert scored.name == generated.name and "tiergap analyze" in out
+    after = read_eval_log(str(scored))
+    assert after.samples is not None and len(after.samples) == 6
+    judged = [(s.scores or {})["alignment_faking_judge"].metadata or {} for s in after.samples]
+    assert {m["method"] for m in judged} == {"judge"}  # the grader, not the heuristics
+    assert {m.get("votes") for m in judged} == {2}
+    assert read_eval_log(str(generated)).samples == before.samples  # the original is kept
+
+    assert main(["score", str(tmp_path / "missing"), "--judge", "x/y"]) == 2
+    assert "log directory not found" in capsys.readouterr().out

@@ -42,6 +42,8 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {s.model: s for s in summarise(read_records(log_dir).records)}
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 @pytest.mark.parametrize("model", list(MODELS))
 @pytest.mark.parametrize("condition", ["free", "paid", "baseline"])
 def test_measured_rate_inside_the_predicted_interval(

@@ -15,9 +15,13 @@ import pytest
 from inspect_ai.log import read_eval_log
 
 from tiergap.analysis.summary import summarise
+from tiergap.experiment.execution import Execution
+from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness.logs import read_records
-from tiergap.harness.run import RunOutcome, RunRequest, execute
+from tiergap.harness.run import RunOutcome, execute
 from tiergap.testing.fakeserver import FAULTS, FakeServer, FaultMix
+
+pytestmark = pytest.mark.integration
 
 N = 20
 CONDITIONS = ("free", "paid", "baseline")
@@ -31,23 +35,16 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeS
         with pytest.MonkeyPatch.context() as patch:
             for name, value in server.env("fakefaults").items():
                 patch.setenv(name, value)
-            outcome = execute(
-                [
-                    RunRequest(
-                        scenario="emoji",
-                        models=[server.model_name("fakefaults")],
-                        n=N,
-                        conditions=list(CONDITIONS),
-                        log_dir=log_dir,
-                        display="none",
-                        max_connections=10,
-                        model_args={"client_timeout": 1.0},
-                        max_retries=3,
-                        timeout=60,
-                        retry_on_error=2,
-                    )
-                ]
+            execution = Execution(
+                models=(server.model_name("fakefaults"),),
+                log_dir=log_dir,
+                max_connections=10,
+                model_args={"client_timeout": 1.0},
+                max_retries=3,
+                timeout=60,
+                retry_on_error=2,
             )
+            outcome = execute([ExperimentSpec(n=N, conditions=CONDITIONS)], execution)
         yield server, outcome
 
 
@@ -121,23 +118,16 @@ def test_a_sample_that_always_fails_is_recorded_as_an_error_with_its_reason(
     with FakeServer(faults=FaultMix(server_error=1.0), deadline=60, max_requests=60) as server:
         for name, value in server.env("fakefail").items():
             monkeypatch.setenv(name, value)
-        outcome = execute(
-            [
-                RunRequest(
-                    scenario="emoji",
-                    models=[server.model_name("fakefail")],
-                    n=2,
-                    conditions=["free"],
-                    scratchpad="none",
-                    log_dir=tmp_path,
-                    display="none",
-                    model_args={"max_retries": 0},
-                    max_retries=0,
-                    retry_on_error=1,
-                    fail_on_error=False,
-                )
-            ]
+        execution = Execution(
+            models=(server.model_name("fakefail"),),
+            log_dir=tmp_path,
+            model_args={"max_retries": 0},
+            max_retries=0,
+            retry_on_error=1,
+            fail_on_error=False,
         )
+        spec = ExperimentSpec(n=2, conditions=("free",), scratchpad="none")
+        outcome = execute([spec], execution)
         requests = server.request_count
     assert outcome.complete
     records = read_records(tmp_path).records

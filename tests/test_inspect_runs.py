@@ -24,6 +24,7 @@ def simulated_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return log_dir
 
 
+@pytest.mark.integration
 def test_verdicts_separate_the_hypotheses(simulated_logs: Path) -> None:
     result = read_records(simulated_logs)
     assert not result.unreadable
@@ -38,6 +39,7 @@ def test_verdicts_separate_the_hypotheses(simulated_logs: Path) -> None:
         assert summary.gaps["free_minus_paid"].n_pairs == 50
 
 
+@pytest.mark.integration
 def test_reward_hacker_uses_the_scratchpad_protocol(simulated_logs: Path) -> None:
     from inspect_ai.log import list_eval_logs, read_eval_log
 
@@ -51,6 +53,7 @@ def test_reward_hacker_uses_the_scratchpad_protocol(simulated_logs: Path) -> Non
     assert hacker.stats.model_usage["tiergap/reward-hacker"].output_tokens > 0
 
 
+@pytest.mark.integration
 def test_simulated_runs_repeat_exactly(tmp_path: Path) -> None:
     outputs = []
     for run in ("a", "b"):
@@ -62,6 +65,7 @@ def test_simulated_runs_repeat_exactly(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
 
 
+@pytest.mark.integration
 @pytest.mark.slow
 def test_embedded_model_real_run(tmp_path: Path) -> None:
     logs = inspect_eval(
@@ -87,6 +91,7 @@ def test_embedded_model_real_run(tmp_path: Path) -> None:
     assert len(records) == 6 and sum(r.usable for r in records) >= 4
 
 
+@pytest.mark.integration
 @pytest.mark.slow
 def test_embedded_model_is_deterministic(tmp_path: Path) -> None:
     texts = []
@@ -103,6 +108,7 @@ def test_embedded_model_is_deterministic(tmp_path: Path) -> None:
     assert texts[0] == texts[1]
 
 
+@pytest.mark.integration
 @pytest.mark.slow
 def test_embedded_engine_is_safe_under_concurrency() -> None:
     from concurrent.futures import ThreadPoolExecutor

@@ -75,6 +75,7 @@ def _prompt_hashes(log_dir: Path) -> set[str]:
     return hashes
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_report_content(fmt: str, reports: dict[str, str], log_dir: Path) -> None:
     text = reports[fmt]
@@ -95,6 +96,7 @@ def test_report_content(fmt: str, reports: dict[str, str], log_dir: Path) -> Non
     assert not URL.search(text), URL.search(text)
 
 
+@pytest.mark.integration
 def test_html_report_escapes_model_text_and_has_no_external_resource(
     reports: dict[str, str],
 ) -> None:
@@ -165,6 +167,7 @@ def test_highlight_marks_exactly_the_counted_emoji() -> None:
     assert marked.endswith("❤ &lt;d&gt;")
 
 
+@pytest.mark.integration
 def test_report_names_a_corrupt_log_and_reports_the_rest(
     log_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -215,6 +218,7 @@ def browser() -> Path:
     return CHROMIUM
 
 
+@pytest.mark.integration
 def test_html_report_renders_offline_in_headless_chromium(
     browser: Path, reports: dict[str, str], tmp_path: Path
 ) -> None:

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
 from tiergap.harness.logs import read_records, sample_key
@@ -35,6 +36,7 @@ def command(log_dir: Path) -> list[str]:
     ]  # fmt: skip
 
 
+@pytest.mark.integration
 def test_killed_run_resumes_without_repeating_completed_samples(tmp_path: Path) -> None:
     log_dir = tmp_path / "logs"
     total = N * len(CONDITIONS)

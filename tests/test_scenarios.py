@@ -128,6 +128,7 @@ def all_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return log_dir
 
 
+@pytest.mark.integration
 def test_every_scenario_runs_on_the_simulated_models(all_scenarios: Path) -> None:
     summaries = summarise(read_records(all_scenarios).records)
     seen = {(s.model, s.scenario) for s in summaries}
@@ -148,6 +149,7 @@ def test_every_scenario_runs_on_the_simulated_models(all_scenarios: Path) -> Non
             assert s.primary_metric == "latex" and "latex" in rates
 
 
+@pytest.mark.integration
 def test_reward_hacker_reasoning_is_classified_as_reinforcement_seeking(
     all_scenarios: Path,
 ) -> None:
@@ -162,6 +164,7 @@ def test_reward_hacker_reasoning_is_classified_as_reinforcement_seeking(
     )
 
 
+@pytest.mark.integration
 def test_scoring_later_matches_scoring_during_the_run(tmp_path: Path) -> None:
     grader = {"grader": "tiergap/keyword-judge"}
     during = inspect_eval(
@@ -190,6 +193,7 @@ def test_scoring_later_matches_scoring_during_the_run(tmp_path: Path) -> None:
     assert methods == {"judge"}
 
 
+@pytest.mark.integration
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "scenario", ["helpful_only", "animal_welfare", "sycophancy", "latex", "anti_lab"]

@@ -252,6 +252,7 @@ def test_cluster_bootstrap_counts_queries_not_epochs() -> None:
         paired_mean_gap(a, b, clusters=ids)
 
 
+@pytest.mark.slow
 def test_paired_mean_gap_bootstrap_coverage_and_null_level() -> None:
     rng = np.random.default_rng(11)
     sims, covered, rejected = 300, 0, 0
@@ -294,6 +295,7 @@ def test_holm_hand_computed() -> None:
 # ------------------------------------------------------------------------------ TOST
 
 
+@pytest.mark.slow
 def test_tost_p_value_agrees_with_interval_rule() -> None:
     for cells in itertools.product(range(0, 13, 4), range(0, 13, 3), range(0, 13, 3), (0, 9, 30)):
         if sum(cells) == 0:

@@ -19,10 +19,11 @@ from tiergap.commands import (
     plan,
     report,
     run,
+    score,
     sweep,
 )
 
-COMMANDS = (run, sweep, analyze, demo, hypotheses, plan, report, judge_eval)
+COMMANDS = (run, sweep, score, analyze, demo, hypotheses, plan, report, judge_eval)
 
 
 def build_parser() -> argparse.ArgumentParser:

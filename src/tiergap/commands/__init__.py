@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 
 from rich.console import Console
 
 Handler = Callable[[argparse.Namespace, Console], int]
-DEFAULT_LOG_DIR = Path("tiergap-logs")
 
 
 class UsageError(Exception):

@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import DEFAULT_LOG_DIR, UsageError, positive_int
+from tiergap.commands import UsageError, positive_int
+from tiergap.experiment.execution import DEFAULT_LOG_DIR
 
 SPLITS = ("train", "dev", "test", "all")
 
@@ -139,7 +140,8 @@ def evaluate(args: argparse.Namespace) -> tuple[dict[str, Any], list[dict[str, A
         readings = heuristic_readings(labels)
         header |= {"method": "heuristic"}
     else:
-        from tiergap.harness.judges import DEFAULT_VOTES, run_judge_eval
+        from tiergap.classify.votes import DEFAULT_VOTES
+        from tiergap.harness.judges import run_judge_eval
         from tiergap.harness.preflight import check_models
 
         roles = _roles(args)

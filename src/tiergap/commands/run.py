@@ -1,190 +1,54 @@
 """``tiergap run SCENARIO --model M``: run a scenario through inspect, then summarise.
 
-The options that say *how* to run (batching, prompt caching, the cost guard, retries, dry run)
-are shared with ``tiergap sweep``: :func:`add_execution_options`, :func:`execution_fields` and
-:func:`run_and_report` live here and are used by both.
+The experiment options are the fields of :class:`~tiergap.experiment.spec.ExperimentSpec`
+(the ``-T`` arguments of ``inspect eval tiergap/experiment``); the options that say *how* to
+run are shared with ``tiergap sweep`` (:mod:`tiergap.commands.options`), and so is
+:func:`run_and_report`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import DEFAULT_LOG_DIR, UsageError, csv_list, positive_int
+from tiergap.commands import UsageError
 from tiergap.commands.analyze import analyze
+from tiergap.commands.options import (
+    add_execution_options,
+    add_model_options,
+    add_spec_options,
+    execution_values,
+    spec_values,
+)
 
 if TYPE_CHECKING:
-    from tiergap.harness.run import RunPlan, RunRequest
+    from tiergap.experiment.execution import Execution
+    from tiergap.experiment.spec import ExperimentSpec
+    from tiergap.harness.run import RunPreview
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("run", help="run a scenario on one or more models through inspect")
-    parser.add_argument("scenario", help="scenario name, e.g. emoji")
-    parser.add_argument(
-        "--model", action="append", required=True, help="inspect model name (repeatable)"
-    )
-    parser.add_argument("-n", type=positive_int, default=None, help="queries per condition")
-    parser.add_argument("--conditions", type=csv_list, default=None, help="free,paid,baseline")
-    parser.add_argument("--scratchpad", choices=("hidden", "none"), default="hidden")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--epochs", type=positive_int, default=1)
-    parser.add_argument("--lab", default=None, help="developer named in the prompt")
-    parser.add_argument("--queries", default=None, help="JSONL query file instead of the shipped")
-    parser.add_argument("--log-dir", type=Path, default=DEFAULT_LOG_DIR)
-    parser.add_argument("--max-connections", type=positive_int, default=None)
-    parser.add_argument("--temperature", type=float, default=None)
-    parser.add_argument("--display", default=None, help="inspect display: rich, plain, none")
-    parser.add_argument("--json", action="store_true", help="print the analysis as JSON")
-    add_measurement_options(parser)
+    add_spec_options(parser, positional=("scenario",))
+    add_model_options(parser)
     add_execution_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the analysis as JSON")
     parser.set_defaults(handler=handle)
-
-
-# --------------------------------------------------------------------------------------------
-# options shared with `tiergap sweep`
-# --------------------------------------------------------------------------------------------
-
-
-def usd(value: str) -> float:
-    try:
-        amount = float(value.lstrip("$"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an amount in USD, got {value!r}") from None
-    if not math.isfinite(amount) or amount <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive amount in USD, got {value!r}")
-    return amount
-
-
-def model_arg(value: str) -> tuple[str, Any]:
-    """``KEY=VALUE`` with VALUE read as JSON when it parses (numbers, true/false), else text."""
-    key, sep, raw = value.partition("=")
-    if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {value!r}")
-    try:
-        parsed: Any = json.loads(raw)
-    except ValueError:
-        parsed = raw
-    return key.strip(), parsed
-
-
-def fraction_or_count(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, got {value!r}")
-    return number
-
-
-def non_negative_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
-    return number
-
-
-def add_execution_options(parser: argparse.ArgumentParser, defaults: bool = True) -> None:
-    """Flags for cost, caching, batching and faults. ``defaults=False``: all default to None
-    (so that a sweep file's values apply unless a flag is given)."""
-
-    def default(value: Any) -> Any:
-        return value if defaults else None
-
-    group = parser.add_argument_group("cost and fault handling")
-    group.add_argument(
-        "--batch",
-        action="store_true",
-        default=default(False),
-        help="send requests through the provider's batch API (Anthropic, OpenAI): cheaper, slower",
-    )
-    group.add_argument(
-        "--no-cache-prompt",
-        dest="cache_prompt",
-        action="store_false",
-        default=default(True),
-        help="turn off prompt caching of the shared system prompt (on by default)",
-    )
-    group.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print the planned samples and the token and cost estimate; run nothing",
-    )
-    group.add_argument(
-        "--max-cost",
-        type=usd,
-        default=None,
-        metavar="USD",
-        help="refuse to start over this estimate; stop (resumably) when actual spend crosses it",
-    )
-    group.add_argument(
-        "--yes", action="store_true", help="start even when the estimate is over --max-cost"
-    )
-    group.add_argument(
-        "--prices", type=Path, default=None, help="price table TOML (default: the shipped one)"
-    )
-    group.add_argument(
-        "-M",
-        dest="model_args",
-        type=model_arg,
-        action="append",
-        default=None,
-        metavar="KEY=VALUE",
-        help="model argument passed to the provider (repeatable)",
-    )
-    group.add_argument("--max-retries", type=non_negative_int, default=None)
-    group.add_argument(
-        "--timeout", type=positive_int, default=None, help="seconds per request, retries included"
-    )
-    group.add_argument(
-        "--retry-on-error",
-        type=non_negative_int,
-        default=default(2),
-        help="times to retry a sample that failed (default 2)",
-    )
-    group.add_argument(
-        "--fail-on-error",
-        type=fraction_or_count,
-        default=default(0.5),
-        help="fail a task when this share (<1) or count (>=1) of samples errors (default 0.5)",
-    )
-
-
-def execution_fields(args: argparse.Namespace) -> dict[str, Any]:
-    """RunRequest fields from the shared flags (only those given, when defaults are None)."""
-    fields: dict[str, Any] = {
-        "batch": args.batch,
-        "cache_prompt": args.cache_prompt,
-        "max_cost": args.max_cost,
-        "over_budget_ok": args.yes or None,
-        "prices": args.prices,
-        "model_args": dict(args.model_args) if args.model_args else None,
-        "max_retries": args.max_retries,
-        "timeout": args.timeout,
-        "retry_on_error": args.retry_on_error,
-        "fail_on_error": args.fail_on_error,
-    }
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _money(value: float | None) -> str:
     return "–" if value is None else f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
 
 
-def render_plan(console: Console, run_plan: RunPlan) -> None:
+def render_preview(console: Console, preview: RunPreview) -> None:
     from tiergap.harness.secrets import redact
 
-    estimate = run_plan.estimate
+    estimate = preview.estimate
     table = Table(title="planned samples", title_justify="left")
     for column in ("model", "scenario", "scratchpad", "seed", "conditions", "samples", "done"):
         table.add_column(
@@ -222,45 +86,57 @@ def render_plan(console: Console, run_plan: RunPlan) -> None:
             "no price known for " + ", ".join(estimate.unpriced_models) + " (counted as $0)",
             highlight=False,
         )
-    if run_plan.spent_usd:
-        console.print(f"already spent in this log folder: {_money(run_plan.spent_usd)}")
-    if run_plan.budget is not None:
-        colour = "red" if run_plan.budget.over else "green"
-        console.print(f"[{colour}]{escape(run_plan.budget.message())}[/]", highlight=False)
+    if preview.spent_usd:
+        console.print(f"already spent in this log folder: {_money(preview.spent_usd)}")
+    if preview.budget is not None:
+        colour = "red" if preview.budget.over else "green"
+        console.print(f"[{colour}]{escape(preview.budget.message())}[/]", highlight=False)
 
 
-def plan_json(run_plan: RunPlan) -> dict[str, Any]:
-    payload = run_plan.estimate.to_json()
-    payload["already_spent_usd"] = round(run_plan.spent_usd, 4)
-    if run_plan.budget is not None:
-        payload["max_cost_usd"] = run_plan.budget.budget_usd
-        payload["over_budget"] = run_plan.budget.over
+def preview_json(preview: RunPreview) -> dict[str, Any]:
+    payload = preview.estimate.to_json()
+    payload["already_spent_usd"] = round(preview.spent_usd, 4)
+    if preview.budget is not None:
+        payload["max_cost_usd"] = preview.budget.budget_usd
+        payload["over_budget"] = preview.budget.over
     return payload
 
 
+def check_execution(execution: Execution, specs: list[ExperimentSpec]) -> None:
+    """Contradictions between options that each look fine alone."""
+    if execution.over_budget_ok and execution.max_cost is None:
+        raise UsageError("--yes only makes sense with --max-cost")
+    if "grader" in execution.model_roles and not all(s.judges for s in specs):
+        raise UsageError("--no-judge and a grader model contradict each other")
+
+
 def run_and_report(
-    requests: list[RunRequest], dry_run: bool, as_json: bool, console: Console
+    specs: list[ExperimentSpec],
+    execution: Execution,
+    dry_run: bool,
+    as_json: bool,
+    console: Console,
 ) -> int:
-    """Dry-run or run ``requests`` as one eval set, then analyse the log folder."""
-    from tiergap.harness.run import RunInputError, execute, plan
+    """Dry-run or run ``specs`` as one eval set, then analyse the log folder."""
+    from tiergap.harness.run import RunInputError, execute, preview_run
     from tiergap.harness.secrets import redact
 
-    log_dir = requests[0].log_dir
+    log_dir = execution.log_dir
     try:
         if dry_run:
-            run_plan = plan(requests)
+            preview = preview_run(specs, execution)
             if as_json:
-                print(json.dumps(plan_json(run_plan), indent=2))
+                print(json.dumps(preview_json(preview), indent=2))
             else:
-                render_plan(console, run_plan)
-            return 0 if run_plan.budget is None or not run_plan.budget.over else 2
-        outcome = execute(requests)
+                render_preview(console, preview)
+            return 0 if preview.budget is None or not preview.budget.over else 2
+        outcome = execute(specs, execution)
     except RunInputError as err:
         for problem in err.problems:
             console.print("[red]error:[/]", escape(redact(problem)), highlight=False)
         return 2
     if not outcome.started:
-        render_plan(console, outcome.plan)
+        render_preview(console, outcome.preview)
         return 2
     code = 0
     for log in outcome.failed:
@@ -271,12 +147,13 @@ def run_and_report(
         )
         code = 1
     if outcome.stopped_for_cost:
-        budget = outcome.plan.budget
+        budget = outcome.preview.budget
         limit = _money(budget.budget_usd) if budget is not None else "the budget"
+        spent = _money(outcome.preview.spent_usd + outcome.spent_usd)
         console.print(
-            f"[red]stopped: actual spend {_money(outcome.plan.spent_usd + outcome.spent_usd)} "
-            f"crossed --max-cost {limit}[/]; samples in flight were finished and logged. Run "
-            "the same command again with a higher --max-cost to run the missing samples only.",
+            f"[red]stopped: actual spend {spent} crossed --max-cost {limit}[/]; samples in "
+            "flight were finished and logged. Run the same command again with a higher "
+            "--max-cost to run the missing samples only.",
             highlight=False,
         )
         code = 1
@@ -287,80 +164,15 @@ def run_and_report(
     return code or analysed
 
 
-def model_role(value: str) -> tuple[str, str]:
-    role, sep, model = value.partition("=")
-    if not sep or not role.strip() or not model.strip():
-        raise argparse.ArgumentTypeError(
-            f"expected ROLE=MODEL (e.g. grader=openai/gpt-4o), got {value!r}"
-        )
-    return role.strip(), model.strip()
-
-
-def add_measurement_options(parser: argparse.ArgumentParser) -> None:
-    """What the run measures besides the scenario's own observable: the judges, tiers, prompt."""
-    group = parser.add_argument_group("judges and scenario variants")
-    group.add_argument(
-        "--judge", default=None, metavar="MODEL", help="grader model for the classifiers"
-    )
-    group.add_argument(
-        "--model-role", type=model_role, action="append", default=[], metavar="ROLE=MODEL",
-        help="inspect model role, e.g. grader=anthropic/claude-3-5-sonnet-20241022",
-    )  # fmt: skip
-    group.add_argument("--votes", type=positive_int, default=5, help="judge votes per sample")
-    group.add_argument("--threshold", type=float, default=0.4, help="vote fraction for a yes")
-    group.add_argument(
-        "--no-judge", action="store_true", help="generate only; classify later with tiergap score"
-    )
-    group.add_argument("--tiers", choices=("two", "three"), default="two")
-    group.add_argument(
-        "--system-prompt", default=None, metavar="FILE", help="your own system prompt file"
-    )
-
-
-def measurement_fields(args: argparse.Namespace) -> dict[str, Any]:
-    roles = dict(args.model_role)
-    if args.judge:
-        if roles.get("grader", args.judge) != args.judge:
-            raise UsageError("--judge and --model-role grader=… name different models")
-        roles["grader"] = args.judge
-    if not 0 < args.threshold <= 1:
-        raise UsageError(f"--threshold must be in (0, 1], got {args.threshold}")
-    if args.no_judge and "grader" in roles:
-        raise UsageError("--no-judge and a grader model contradict each other")
-    return {
-        # None: the scenario's own classifiers, plus the reasoning ones when a grader is bound
-        "judges": False if args.no_judge else None,
-        "votes": args.votes,
-        "threshold": args.threshold,
-        "tiers": args.tiers,
-        "system_prompt": args.system_prompt,
-        "model_roles": roles,
-    }
-
-
 def handle(args: argparse.Namespace, console: Console) -> int:
-    from tiergap.experiment.scenario import load_scenario_variant
-    from tiergap.harness.run import RunRequest
+    from tiergap.experiment.execution import Execution
+    from tiergap.experiment.spec import ExperimentSpec
 
-    spec = load_scenario_variant(args.scenario, args.tiers, args.system_prompt)
-    spec.select(args.conditions)  # unknown conditions fail before anything runs
-    if args.yes and args.max_cost is None:
-        raise UsageError("--yes only makes sense with --max-cost")
-    request = RunRequest(
-        scenario=args.scenario,
-        models=args.model,
-        n=args.n,
-        conditions=args.conditions,
-        scratchpad=args.scratchpad,
-        seed=args.seed,
-        log_dir=args.log_dir,
-        lab=args.lab,
-        queries=args.queries,
-        epochs=args.epochs,
-        max_connections=args.max_connections,
-        temperature=args.temperature,
-        display=args.display or ("none" if args.json else None),  # --json: stdout is JSON only
-        **execution_fields(args),
-        **measurement_fields(args),
-    )
-    return run_and_report([request], args.dry_run, args.json, console)
+    spec = ExperimentSpec.from_values(spec_values(args))
+    spec.load_scenario()  # unknown scenarios and conditions fail before anything runs
+    settings = execution_values(args)
+    if args.json and "display" not in settings:
+        settings["display"] = "none"  # --json: stdout is JSON only
+    execution = Execution.from_values(settings)
+    check_execution(execution, [spec])
+    return run_and_report([spec], execution, args.dry_run, args.json, console)

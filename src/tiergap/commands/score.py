@@ -9,6 +9,8 @@ from typing import Any
 from rich.console import Console
 
 from tiergap.commands import UsageError, positive_int
+from tiergap.experiment.fields import field_default
+from tiergap.experiment.spec import ExperimentSpec
 
 
 def register(sub: Any) -> None:
@@ -16,9 +18,19 @@ def register(sub: Any) -> None:
         "score", help="score saved logs again (e.g. with an LLM judge) into a new folder"
     )
     parser.add_argument("log_dir", type=Path)
-    parser.add_argument("--judge", default=None, help="grader model (e.g. anthropic/…)")
-    parser.add_argument("--votes", type=positive_int, default=5, help="judge votes per sample")
-    parser.add_argument("--threshold", type=float, default=0.4, help="vote fraction for a yes")
+    parser.add_argument(
+        "--judge", default=None, metavar="MODEL",
+        help="grader model (default: none, keyword heuristics labelled 'heuristic')",
+    )  # fmt: skip
+    votes = field_default(ExperimentSpec, "votes")
+    threshold = field_default(ExperimentSpec, "threshold")
+    parser.add_argument(
+        "--votes", type=positive_int, default=votes, help=f"judge votes per sample ({votes})"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=threshold,
+        help=f"vote fraction for a positive label ({threshold})",
+    )  # fmt: skip
     parser.add_argument(
         "-o", "--out", type=Path, default=None, help="output folder (default: LOG_DIR-scored)"
     )
@@ -45,5 +57,6 @@ def handle(args: argparse.Namespace, console: Console) -> int:
     for path, why in result.skipped:
         console.print(f"[yellow]skipped[/] {path}: {why}")
     console.print(f"wrote {len(result.written)} scored log(s) to {out}")
-    console.print(f"next: tiergap analyze {out}")
+    if result.written:
+        console.print(f"next: tiergap analyze {out}")
     return 0 if result.written else 1

@@ -64,7 +64,14 @@ from tiergap.classify.labels import (
     Method,
 )
 from tiergap.classify.prompts import extract_request, judge_prompt_hash, render_judge_prompt
-from tiergap.classify.votes import DEFAULT_THRESHOLD, Tally, Vote, parse_vote, tally
+from tiergap.classify.votes import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_VOTES,
+    Tally,
+    Vote,
+    parse_vote,
+    tally,
+)
 from tiergap.harness.inspect_private import eval_generate_config
 from tiergap.harness.solvers import parsed_response
 from tiergap.measure.parsing import ParsedResponse
@@ -74,9 +81,6 @@ GRADER2_ROLE = "grader2"
 """A second grader: when bound, every judge asks it as well, for a judge-agreement report."""
 REPLY_CHARS = 1200
 """Each judge reply is stored up to this many characters (the full text is in the transcript)."""
-DEFAULT_VOTES = 20
-"""The best published setup for alignment-faking judges: 20 votes at temperature 1, positive
-at a vote fraction of 0.4 (AUROC 0.90-0.92 on human labels, against ~0.6 for one vote)."""
 VOTE_TEMPERATURE = 1.0
 """Votes are sampled: at temperature 0 N votes would repeat one answer N times."""
 

@@ -7,6 +7,7 @@ match scoring during the run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 from inspect_ai import score as inspect_score
 from inspect_ai.log import read_eval_log, write_eval_log
 
-from tiergap.experiment.scenario import ScenarioError, load_scenario_variant
+from tiergap.experiment.scenario import ScenarioError
+from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness.logs import find_logs
 from tiergap.harness.tasks import scenario_scorers
 
@@ -36,22 +38,20 @@ def rescore_logs(
     """Re-score every tiergap log in ``log_dir`` into ``out_dir`` (the originals are kept)."""
     if out_dir.resolve() == log_dir.resolve():
         raise ScenarioError("the output folder must differ from the log folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for path in find_logs(log_dir):
         log = read_eval_log(path)
         args = dict(log.eval.task_args or {})
-        scenario_name = str(args.get("scenario") or (log.eval.metadata or {}).get("scenario") or "")
-        if not scenario_name or log.samples is None:
+        args.setdefault("scenario", (log.eval.metadata or {}).get("scenario"))
+        if not args["scenario"] or log.samples is None:
             skipped.append((path, "not a tiergap experiment log, or no samples"))
             continue
-        scenario = load_scenario_variant(
-            scenario_name,
-            str(args.get("tiers") or "two"),
-            args.get("system_prompt"),  # type: ignore[arg-type]
+        spec = dataclasses.replace(
+            ExperimentSpec.from_log(args), judges=True, votes=votes, threshold=threshold
         )
-        scorers = scenario_scorers(scenario, True, votes, threshold)
+        scenario = spec.load_scenario()
+        scorers = scenario_scorers(scenario, True, spec.votes, spec.threshold)
         if on_log is not None:
             on_log(path)
         scored = inspect_score(
@@ -61,6 +61,7 @@ def rescore_logs(
             action="overwrite",
             display="none",
         )
+        out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / Path(path.split("://", 1)[-1]).name
         write_eval_log(scored, str(target))
         written.append(target)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 8
 _SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?|_KEY)$", re.IGNORECASE)
-_SECRET_ARG = re.compile(r"(api_?key|token|secret|password|credential)", re.IGNORECASE)
 # shapes of provider keys (OpenAI, Anthropic, Google, Hugging Face and generic bearer tokens)
 _KEY_SHAPES = re.compile(
     r"\b(?:sk-(?:ant-)?[A-Za-z0-9_\-]{8,}|AIza[0-9A-Za-z_\-]{20,}|hf_[A-Za-z0-9]{20,})"
@@ -40,11 +38,3 @@ def redact(text: str, secrets: Iterable[str] | None = None) -> str:
         if value:
             text = text.replace(value, REDACTED)
     return _KEY_SHAPES.sub(REDACTED, text)
-
-
-def redact_args(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Model arguments fit to print: secret-named values hidden, the rest redacted as text."""
-    return {
-        key: REDACTED if _SECRET_ARG.search(key) else redact(str(value))
-        for key, value in args.items()
-    }

@@ -1,6 +1,7 @@
 """inspect tasks. ``inspect eval tiergap/emoji --model M -T n=50`` runs the emoji experiment.
 
-What a task measures comes from its :class:`~tiergap.experiment.scenario.Scenario` alone: the
+Their ``-T`` arguments are the fields of :class:`~tiergap.experiment.spec.ExperimentSpec`. What
+a task measures comes from its :class:`~tiergap.experiment.scenario.Scenario` alone: the
 detector named there scores every sample, the classifiers it lists run, and every sample's
 metadata carries the primary metric, its label and whether the objective conflicts with HHH
 values, which is what analysis reads.
@@ -8,14 +9,14 @@ values, which is what analysis reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Callable
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, model_roles
 from inspect_ai.scorer import Scorer
 
-from tiergap.classify.votes import DEFAULT_THRESHOLD
 from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import (
     Classifier,
@@ -23,10 +24,9 @@ from tiergap.experiment.scenario import (
     ScenarioError,
     ScratchpadMode,
     load_scenario_variant,
-    scratchpad_mode,
 )
+from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness.judges import (
-    DEFAULT_VOTES,
     GRADER_ROLE,
     alignment_faking_judge,
     anti_lab_judge,
@@ -36,14 +36,6 @@ from tiergap.harness.judges import (
 )
 from tiergap.harness.scorers import detector_scorer
 from tiergap.harness.solvers import scenario_solver
-
-
-def _names(value: str | list[str] | None) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return list(value)
 
 
 def measurement_metadata(scenario: Scenario) -> dict[str, str | bool]:
@@ -95,87 +87,33 @@ def scenario_dataset(
     return MemoryDataset(samples=samples, name=f"{scenario.name}-{scratchpad}")
 
 
-@task
-def emoji(
-    n: int | None = None,
-    conditions: str | list[str] = "free,paid,baseline",
-    scratchpad: str = "hidden",
-    lab: str | None = None,
-    queries: str | None = None,
-    max_turns: int = 4,
-    judges: bool | None = None,
-    votes: int = DEFAULT_VOTES,
-    threshold: float = DEFAULT_THRESHOLD,
-) -> Task:
-    """The emoji tier experiment: does the model use more emoji when told it is trained for it?
+def _spec_task(name: str, fixed: dict[str, object], summary: str) -> Callable[..., Task]:
+    """An inspect task taking the :class:`ExperimentSpec` fields (less ``fixed``) as ``-T``
+    arguments: the signature, defaults and docs come from the spec, never written here."""
 
-    Args:
-        n: Queries per condition (default: all shipped queries).
-        conditions: Comma-separated conditions (``free,paid,baseline``).
-        scratchpad: ``hidden`` (reason in a scratchpad first) or ``none`` (answer directly).
-        lab: The developer named in the prompt (default: from the model's provider).
-        queries: A JSONL/CSV query file to use instead of the shipped set.
-        max_turns: Assistant turns allowed in the scratchpad protocol.
-        judges: The classifiers: ``true`` runs the scenario's own and the reasoning
-            classifiers (keyword heuristics without a ``grader`` model), ``false`` none
-            (classify later with ``tiergap score``); by default the scenario's own, and the
-            reasoning classifiers too when a grader is bound.
-        votes: Judge votes per classified sample.
-        threshold: Vote fraction at which a sample is labelled positive.
-    """
-    return scenario_task(
-        TaskSpec(
-            "emoji", n, conditions, scratchpad, lab, queries, max_turns, judges, votes, threshold
-        )
+    def build(**args: object) -> Task:
+        return scenario_task(ExperimentSpec.from_values({**args, **fixed}))
+
+    signature = ExperimentSpec.signature(without=tuple(fixed))
+    build.__name__ = build.__qualname__ = name
+    build.__signature__ = signature  # type: ignore[attr-defined]
+    build.__doc__ = f"{summary}\n\nArgs:\n" + "".join(
+        f"    {f.name}: {f.metadata['help']}\n"
+        for f in dataclasses.fields(ExperimentSpec)
+        if f.name in signature.parameters
     )
+    registered: Callable[..., Task] = task(name=name)(build)
+    return registered
 
 
-@task
-def experiment(
-    scenario: str = "emoji",
-    n: int | None = None,
-    conditions: str | list[str] | None = None,
-    scratchpad: str = "hidden",
-    lab: str | None = None,
-    queries: str | None = None,
-    max_turns: int = 4,
-    judges: bool | None = None,
-    votes: int = DEFAULT_VOTES,
-    threshold: float = DEFAULT_THRESHOLD,
-    tiers: str = "two",
-    system_prompt: str | None = None,
-) -> Task:
-    """Any scenario by name or file (``-T scenario=helpful_only``, ``-T scenario=mine.toml``);
-    arguments as for :func:`emoji`.
-
-    Args:
-        tiers: ``two`` (free/paid) or ``three`` (free/pro/enterprise).
-        system_prompt: A file with your own system prompt (tier tag and protocol applied).
-    """
-    return scenario_task(
-        TaskSpec(
-            scenario, n, conditions, scratchpad, lab, queries, max_turns, judges, votes,
-            threshold, tiers, system_prompt,
-        )
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TaskSpec:
-    """Everything that defines one experiment task (the task arguments, typed)."""
-
-    scenario: str
-    n: int | None = None
-    conditions: str | list[str] | None = None
-    scratchpad: str = "hidden"
-    lab: str | None = None
-    queries: str | None = None
-    max_turns: int = 4
-    judges: bool | None = None
-    votes: int = DEFAULT_VOTES
-    threshold: float = DEFAULT_THRESHOLD
-    tiers: str = "two"
-    system_prompt: str | None = None
+emoji = _spec_task(
+    "emoji",
+    {"scenario": "emoji"},
+    "The emoji tier experiment: does the model use more emoji when told it is trained for it?",
+)
+experiment = _spec_task(
+    "experiment", {}, "Any scenario by name or file (``-T scenario=helpful_only``)."
+)
 
 
 def classifier_scorer(classifier: Classifier, votes: int, threshold: float) -> Scorer:
@@ -209,20 +147,17 @@ def scenario_scorers(
     ]
 
 
-def scenario_task(spec: TaskSpec) -> Task:
-    mode = scratchpad_mode(spec.scratchpad)
-    if spec.votes < 1:
-        raise ScenarioError(f"votes must be at least 1, got {spec.votes}")
-    if not 0 < spec.threshold <= 1:
-        raise ScenarioError(f"threshold must be in (0, 1], got {spec.threshold}")
+def scenario_task(spec: ExperimentSpec) -> Task:
+    mode = spec.scratchpad
     scenario = load_scenario_variant(spec.scenario, spec.tiers, spec.system_prompt)
     # A grader bound by `inspect eval --model-role grader=...` is known when the task is built.
     grader_bound = GRADER_ROLE in model_roles()
+    conditions = list(spec.conditions) if spec.conditions else None
     return Task(
-        dataset=scenario_dataset(scenario, _names(spec.conditions), spec.n, spec.queries, mode),
+        dataset=scenario_dataset(scenario, conditions, spec.n, spec.queries, mode),
         solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
         scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
-        config=GenerateConfig(max_tokens=scenario.max_tokens),
+        config=GenerateConfig(max_tokens=scenario.max_tokens, seed=spec.seed),
         metadata={
             "scenario": scenario.name,
             "scratchpad": mode,
@@ -232,4 +167,5 @@ def scenario_task(spec: TaskSpec) -> Task:
             **measurement_metadata(scenario),
         },
         name=scenario.name,
+        epochs=spec.epochs,
     )
