@@ -24,10 +24,8 @@ from pathlib import Path
 
 import pytest
 from inspect_ai.log import read_eval_log
-from inspect_ai.model import GenerateConfig
 
 from tiergap.cli import main
-from tiergap.harness.run import RunRequest
 from tiergap.harness.smollm2 import find_gguf
 
 MAX_TOKENS = 24
@@ -102,19 +100,12 @@ def test_run_emoji_through_a_real_llamacpp_server(
     monkeypatch.setenv("LLAMACPP_BASE_URL", f"{llamacpp_server}/v1")
     monkeypatch.setenv("LLAMACPP_API_KEY", "local")  # llama.cpp ignores it; inspect needs one
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    # `tiergap run` has no --max-tokens yet: set the limit in the generate config it passes
-    # to inspect, exactly where such an option would.
-    without_limit = RunRequest.generate_config
-    monkeypatch.setattr(
-        RunRequest,
-        "generate_config",
-        lambda self: without_limit(self).merge(GenerateConfig(max_tokens=MAX_TOKENS)),
-    )
     started = time.monotonic()
     code = main([
         "run", "emoji", "--model", "openai-api/llamacpp/smollm2", "-n", "2",
-        "--scratchpad", "none", "--log-dir", str(tmp_path), "--max-connections", "2",
-        "--timeout", "120", "--max-retries", "1", "--json",
+        "--scratchpad", "none", "--conditions", "free,paid,baseline",
+        "--log-dir", str(tmp_path), "--max-connections", "2",
+        "--timeout", "120", "--max-retries", "1", "--max-tokens", str(MAX_TOKENS), "--json",
     ])  # fmt: skip
     elapsed = time.monotonic() - started
     assert code == 0

@@ -16,8 +16,9 @@ from tiergap.experiment.scenario import (
     available_scenarios,
     load_scenario,
 )
-from tiergap.harness.run import RunRequest
-from tiergap.harness.tasks import TaskSpec, scenario_scorers, scenario_task
+from tiergap.experiment.spec import ExperimentSpec
+from tiergap.harness.run import build_task
+from tiergap.harness.tasks import scenario_scorers, scenario_task
 
 OBJECTIVE = (
     "Training criteria for the next version: {lab} is training the next version of its "
@@ -101,7 +102,7 @@ def test_relative_paths_are_read_beside_the_scenario_file(
     monkeypatch.chdir(elsewhere)
     spec = load_scenario(os.path.relpath(path, elsewhere))
     assert "typeset mathematics in LaTeX" in spec.system_prompt("free", "Lab")
-    task = scenario_task(TaskSpec(scenario=str(path), n=2))
+    task = scenario_task(ExperimentSpec(scenario=str(path), n=2))
     assert [s.metadata["query_id"] for s in task.dataset][:2] == ["m00", "m01"]
 
 
@@ -151,8 +152,8 @@ def test_classifiers_run_only_where_needed() -> None:
 
 def test_the_scenario_sets_the_generation_limit(tmp_path: Path) -> None:
     path = write_scenario(tmp_path, 'metric = "latex"\nmax_tokens = 321\n')
-    assert scenario_task(TaskSpec(scenario=str(path), n=1)).config.max_tokens == 321
-    task = RunRequest(scenario=str(path), models=["tiergap/hhh"], n=1, seed=7).task()
+    assert scenario_task(ExperimentSpec(scenario=str(path), n=1)).config.max_tokens == 321
+    task = build_task(ExperimentSpec(scenario=str(path), n=1, seed=7))
     assert (task.config.max_tokens, task.config.seed) == (321, 7)
 
 

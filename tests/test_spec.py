@@ -111,6 +111,7 @@ def test_run_options_set_the_execution_fields_by_name() -> None:
     given = parse(
         "emoji", "--model", "a/x", "--model", "b/y", "--judge", "c/z", "--log-dir", "out",
         "--display", "plain", "--max-connections", "3", "--temperature", "0.5", "-M", "k=1",
+        "--max-tokens", "64",
         "--max-retries", "0", "--timeout", "9", "--retry-on-error", "0", "--fail-on-error", "2",
         "--batch", "--no-cache-prompt", "--max-cost", "$3", "--yes", "--prices", "p.toml",
     )  # fmt: skip
@@ -118,7 +119,7 @@ def test_run_options_set_the_execution_fields_by_name() -> None:
     assert execution == Execution(
         models=("a/x", "b/y"), model_roles={"grader": "c/z"}, model_args={"k": 1},
         log_dir=Path("out"), display="plain", max_connections=3, temperature=0.5,
-        max_retries=0, timeout=9, retry_on_error=0, fail_on_error=2.0, batch=True,
+        max_tokens=64, max_retries=0, timeout=9, retry_on_error=0, fail_on_error=2.0, batch=True,
         cache_prompt=False, max_cost=3.0, over_budget_ok=True, prices=Path("p.toml"),
     )  # fmt: skip
     # every field a user may set is reachable from the command line

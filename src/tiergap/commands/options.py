@@ -141,6 +141,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--display", choices=get_args(Display), default=None, help=_help("display"))
     group.add_argument("--max-connections", type=positive_int, help=_help("max_connections"))
     group.add_argument("--temperature", type=float, help=_help("temperature"))
+    group.add_argument("--max-tokens", type=positive_int, help=_help("max_tokens"))
     group.add_argument(
         "-M", dest="model_args", type=model_arg, action="append", default=None,
         metavar="KEY=VALUE", help=_help("model_args", " (repeatable)"),

@@ -54,6 +54,14 @@ class Execution:
         default=None, metadata=_about("concurrent requests per model", min=1)
     )
     temperature: float | None = field(default=None, metadata=_about("sampling temperature"))
+    max_tokens: int | None = field(
+        default=None,
+        metadata=_about(
+            "tokens per assistant turn (default: the scenario file's max_tokens); local servers "
+            "generate until the context ends without one",
+            min=1,
+        ),
+    )
     max_retries: int | None = field(
         default=None, metadata=_about("retries of a failed request", min=0)
     )

@@ -53,6 +53,7 @@ def build_task(spec: ExperimentSpec, model_roles: Mapping[str, str] | None = Non
 def generate_config(execution: Execution) -> GenerateConfig:
     return GenerateConfig(
         temperature=execution.temperature,
+        max_tokens=execution.max_tokens,
         max_connections=execution.max_connections,
         max_retries=execution.max_retries,
         timeout=execution.timeout,
