@@ -1,0 +1,309 @@
+"""Data as likelihood terms, and their log-likelihood under a model for a batch of parameters.
+
+An observation is either a **count** (``k`` of ``n`` queries show a behaviour in one arm:
+binomial) or an **estimate** of a statistic of several rates (a gap, a share) with a standard
+error (Gaussian). A :class:`DataSet` gathers the arms its terms need, asks a model for the rates
+in all of them at once, and returns a ``(B, N)`` table of log-likelihoods: one column per term,
+one row per parameter point.
+
+Measured rates can differ from true ones: the paper's alignment-faking classifier flags some
+compliant transcripts that do not fake, and your runs' reasoning classifiers have a false
+positive rate and a sensitivity; both are parameters (``[measurement]``). The low-coherence
+model's per-condition random effect is integrated out (Gauss–Hermite for counts, fixed
+Monte Carlo draws for estimates).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from numpy.polynomial.hermite_e import hermegauss
+from scipy import special
+
+from tiergap.hypotheses.hypothesis import Arm, ArmTable, HypothesisModel, Rates, sigmoid, logit
+from tiergap.hypotheses.params import Params
+from tiergap.hypotheses.values import Values
+
+Vec = npt.NDArray[np.float64]
+#: A measured rate: a behaviour, or a reasoning rate as a classifier reports it.
+Measured = Literal[
+    "objective", "af", "rs", "anti_lab", "af_paper", "af_classified", "rs_classified"
+]
+RateKey = tuple[Arm, Measured]
+
+_NODES, _WEIGHTS = hermegauss(24)
+_LOG_WEIGHTS = np.log(_WEIGHTS / math.sqrt(2 * math.pi))
+_DRAWS = 96
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coef`` times the measured rate of ``metric`` in ``arm``."""
+
+    coef: float
+    arm: Arm
+    metric: Measured = "objective"
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """``constant + scale * sum(terms)``, or ``scale * sum(terms) / sum(denominator)``.
+
+    Rates are probabilities; with the default ``scale`` of 100 the statistic is in percent or
+    percentage points.
+    """
+
+    terms: tuple[Term, ...]
+    constant: float = 0.0
+    denominator: tuple[Term, ...] = ()
+    scale: float = 100.0
+
+    def keys(self) -> list[RateKey]:
+        return [(t.arm, t.metric) for t in (*self.terms, *self.denominator)]
+
+    def evaluate(self, rate: dict[RateKey, Vec]) -> Vec:
+        """The statistic from measured rates (arrays of any common shape)."""
+        top = sum(t.coef * rate[(t.arm, t.metric)] for t in self.terms)
+        if not self.denominator:
+            return np.asarray(self.constant + self.scale * top, dtype=float)
+        bottom = sum(t.coef * rate[(t.arm, t.metric)] for t in self.denominator)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(np.abs(bottom) > 1e-9, top / np.where(bottom == 0, 1, bottom), 0.0)
+        return np.asarray(self.scale * ratio, dtype=float)
+
+
+def rate(arm: Arm, metric: Measured = "objective") -> Statistic:
+    """A rate in percent."""
+    return Statistic((Term(1.0, arm, metric),))
+
+
+def gap(a: Arm, b: Arm, metric: Measured = "objective") -> Statistic:
+    """Rate in ``a`` minus rate in ``b``, in percentage points."""
+    return Statistic((Term(1.0, a, metric), Term(-1.0, b, metric)))
+
+
+@dataclass(frozen=True)
+class Count:
+    """``k`` of ``n`` queries show ``metric`` in ``arm`` (``complement``: ``k`` do *not*)."""
+
+    key: str
+    experiment: str
+    arm: Arm
+    metric: Measured
+    k: float
+    n: float
+    complement: bool = False
+    source: str = ""
+
+    @property
+    def setting(self) -> str:
+        return self.arm.setting
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An estimate ``value`` (SE ``se``) of ``statistic``."""
+
+    key: str
+    experiment: str
+    statistic: Statistic
+    value: float
+    se: float
+    setting: str = "prompted"
+    source: str = ""
+
+
+Datum = Count | Estimate
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A statistic's rate columns and coefficients in one data set."""
+
+    top: npt.NDArray[np.int64]
+    top_coef: Vec
+    bottom: npt.NDArray[np.int64]
+    bottom_coef: Vec
+    statistic: Statistic
+
+
+def measured(rates: Rates, v: Values, column: int, metric: Measured) -> Vec:
+    """``(B,)`` measured rate of ``metric`` in arm ``column``."""
+    if metric in ("objective", "af", "rs", "anti_lab"):
+        return rates.metric(metric)[:, column]  # type: ignore[arg-type]
+    if metric == "af_paper":
+        fp = v["measurement.paper_af_false_positive"][:, 0]
+        af = rates.af[:, column]
+        return np.asarray(af + fp * np.clip(rates.objective[:, column] - af, 0.0, 1.0))
+    fp = v["measurement.reasoning_false_positive"][:, 0]
+    sens = v["measurement.reasoning_sensitivity"][:, 0]
+    true = rates.af[:, column] if metric == "af_classified" else rates.rs[:, column]
+    return np.asarray(fp + (sens - fp) * true)
+
+
+class DataSet:
+    """Terms of a likelihood (and statistics to predict) over a fixed set of arms.
+
+    Args:
+        params: Parameters (objective facts for the arms).
+        data: The likelihood terms.
+        statistics: Further statistics to predict (scorecard observables), by name.
+    """
+
+    def __init__(
+        self,
+        params: Params,
+        data: Sequence[Datum],
+        statistics: dict[str, Statistic] | None = None,
+    ) -> None:
+        self.params = params
+        self.data = tuple(data)
+        self.statistics = dict(statistics or {})
+        keys: list[RateKey] = []
+        for datum in self.data:
+            wanted = [(datum.arm, datum.metric)] if isinstance(datum, Count) else datum.statistic.keys()
+            keys.extend(k for k in wanted if k not in keys)
+        for statistic in self.statistics.values():
+            keys.extend(k for k in statistic.keys() if k not in keys)
+        self.keys = keys
+        arms: list[Arm] = []
+        for arm, _ in keys:
+            if arm not in arms:
+                arms.append(arm)
+        self.table = ArmTable(params, arms) if arms else None
+        self._column = {arm: i for i, arm in enumerate(arms)}
+        self._counts = [i for i, d in enumerate(self.data) if isinstance(d, Count)]
+        counts = [d for d in self.data if isinstance(d, Count)]
+        self._k = np.asarray([d.k for d in counts], dtype=float)
+        self._n = np.asarray([d.n for d in counts], dtype=float)
+        self._count_keys = [keys.index((d.arm, d.metric)) for d in counts]
+        self._log_choose = (
+            special.gammaln(self._n + 1)
+            - special.gammaln(self._k + 1)
+            - special.gammaln(self._n - self._k + 1)
+        )
+        rng = np.random.default_rng(20241218)
+        self._draws = rng.standard_normal((len(keys), _DRAWS))
+        self._compiled: dict[int, _Compiled] = {}
+
+    @property
+    def experiments(self) -> list[str]:
+        """Experiments with at least one term, in first-seen order."""
+        seen: list[str] = []
+        for datum in self.data:
+            if datum.experiment not in seen:
+                seen.append(datum.experiment)
+        return seen
+
+    def rates(self, model: HypothesisModel, v: Values) -> tuple[Vec, Vec | None]:
+        """``(B, K)`` measured rates for every rate key, and the model's spread (or None)."""
+        if self.table is None:
+            return np.zeros((v.size, 0)), None
+        rates = model.rates(self.table, v)
+        columns = [measured(rates, v, self._column[arm], metric) for arm, metric in self.keys]
+        out = np.clip(np.stack(columns, axis=1), 0.0, 1.0)
+        spread = None if rates.spread is None else rates.spread[:, 0]
+        return np.asarray(out, dtype=float), spread
+
+    def loglik(self, model: HypothesisModel, v: Values) -> Vec:
+        """``(B, N)`` log-likelihood of every term."""
+        matrix, spread = self.rates(model, v)
+        out = np.empty((v.size, len(self.data)))
+        if self._counts:
+            p = matrix[:, self._count_keys]
+            complement = np.asarray(
+                [self.data[i].complement for i in self._counts], dtype=bool  # type: ignore[union-attr]
+            )
+            p = np.where(complement, 1.0 - p, p)
+            out[:, self._counts] = self._binomial(p, spread)
+        for i, datum in enumerate(self.data):
+            if isinstance(datum, Estimate):
+                out[:, i] = self._gaussian(datum, matrix, spread)
+        return out
+
+    def _binomial(self, p: Vec, spread: Vec | None) -> Vec:
+        k, n = self._k, self._n
+        if spread is None:
+            q = np.clip(p, _EPS, 1 - _EPS)
+            return np.asarray(self._log_choose + k * np.log(q) + (n - k) * np.log1p(-q))
+        # Integrate a N(0, spread^2) shift of the log-odds (Gauss-Hermite).
+        centre = logit(p)[..., None]
+        q = sigmoid(centre + spread[:, None, None] * _NODES)
+        q = np.clip(q, _EPS, 1 - _EPS)
+        terms = k[None, :, None] * np.log(q) + (n - k)[None, :, None] * np.log1p(-q)
+        return np.asarray(self._log_choose + special.logsumexp(terms + _LOG_WEIGHTS, axis=2))
+
+    def _compile(self, statistic: Statistic) -> _Compiled:
+        compiled = self._compiled.get(id(statistic))
+        if compiled is None:
+            compiled = _Compiled(
+                np.asarray([self.keys.index((t.arm, t.metric)) for t in statistic.terms]),
+                np.asarray([t.coef for t in statistic.terms], dtype=float),
+                np.asarray([self.keys.index((t.arm, t.metric)) for t in statistic.denominator]),
+                np.asarray([t.coef for t in statistic.denominator], dtype=float),
+                statistic,
+            )
+            self._compiled[id(statistic)] = compiled
+        return compiled
+
+    def _stat_values(self, statistic: Statistic, matrix: Vec, spread: Vec | None) -> Vec:
+        """``(B,)`` or, with a spread, ``(B, D)`` Monte Carlo draws of a statistic."""
+        c = self._compile(statistic)
+        if spread is None:
+            top = matrix[:, c.top] @ c.top_coef
+            bottom = matrix[:, c.bottom] @ c.bottom_coef if c.bottom.size else None
+        else:
+            def drawn(columns: npt.NDArray[np.int64]) -> Vec:
+                base = matrix[:, columns][:, :, None]
+                moved = sigmoid(logit(base) + spread[:, None, None] * self._draws[columns][None])
+                return np.asarray(np.where(base > 0, moved, 0.0))
+
+            top = np.einsum("bkd,k->bd", drawn(c.top), c.top_coef)
+            bottom = (
+                np.einsum("bkd,k->bd", drawn(c.bottom), c.bottom_coef) if c.bottom.size else None
+            )
+        if bottom is None:
+            return np.asarray(statistic.constant + statistic.scale * top, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(np.abs(bottom) > 1e-9, top / np.where(bottom == 0, 1, bottom), 0.0)
+        return np.asarray(statistic.scale * ratio, dtype=float)
+
+    def _gaussian(self, datum: Estimate, matrix: Vec, spread: Vec | None) -> Vec:
+        stat = self._stat_values(datum.statistic, matrix, spread)
+        z = (datum.value - stat) / datum.se
+        log_density = -0.5 * z**2 - math.log(datum.se * math.sqrt(2 * math.pi))
+        if spread is None:
+            return np.asarray(log_density)
+        return np.asarray(special.logsumexp(log_density, axis=1) - math.log(_DRAWS))
+
+    def predict(self, model: HypothesisModel, v: Values) -> dict[str, tuple[Vec, Vec]]:
+        """Each named statistic's ``(B,)`` value and the model's own spread around it.
+
+        Without a random effect the spread is 0. With one (low coherence) the value is the
+        median of the statistic's draws and the spread half their 16-84 % range: a ratio of two
+        random gaps has no mean.
+        """
+        matrix, spread = self.rates(model, v)
+        out: dict[str, tuple[Vec, Vec]] = {}
+        for name, statistic in self.statistics.items():
+            values = self._stat_values(statistic, matrix, spread)
+            if spread is None:
+                out[name] = (values, np.zeros_like(values))
+            else:
+                low, mid, high = np.percentile(values, [16, 50, 84], axis=1)
+                out[name] = (np.asarray(mid), np.asarray((high - low) / 2))
+        return out
+
+    def subset(self, keep: Sequence[int]) -> DataSet:
+        """The same statistics with only the terms at positions ``keep``."""
+        return DataSet(self.params, [self.data[i] for i in keep], self.statistics)
+
+    def without(self, experiment: str) -> DataSet:
+        """The data set without ``experiment``'s terms (for leave-one-out)."""
+        return self.subset([i for i, d in enumerate(self.data) if d.experiment != experiment])
