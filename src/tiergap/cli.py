@@ -10,9 +10,20 @@ from rich.console import Console
 from rich.markup import escape
 
 from tiergap import __version__
-from tiergap.commands import UsageError, analyze, demo, hypotheses, plan, report, run, sweep
+from tiergap.commands import (
+    UsageError,
+    analyze,
+    demo,
+    design,
+    hypotheses,
+    infer,
+    plan,
+    report,
+    run,
+    sweep,
+)
 
-COMMANDS = (run, sweep, analyze, demo, hypotheses, plan, report)
+COMMANDS = (run, sweep, analyze, demo, hypotheses, infer, design, plan, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

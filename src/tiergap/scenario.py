@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 ScratchpadMode = Literal["hidden", "none"]
 SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = ("hidden", "none")
-TIER_LAYOUTS = ("two", "three")
+TIER_LAYOUTS = ("two", "three", "four")
 
 NEUTRAL_LAB = "Aster Labs"
 _LAB_BY_PROVIDER = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google DeepMind"}

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from tiergap.commands import DEFAULT_LOG_DIR, UsageError, csv_list, positive_int
 from tiergap.commands.analyze import analyze
+from tiergap.scenario import TIER_LAYOUTS
 
 if TYPE_CHECKING:
     from tiergap.harness.run import RunPlan, RunRequest
@@ -311,7 +312,7 @@ def add_measurement_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--no-judge", action="store_true", help="generate only; classify later with tiergap score"
     )
-    group.add_argument("--tiers", choices=("two", "three"), default="two")
+    group.add_argument("--tiers", choices=TIER_LAYOUTS, default="two")
     group.add_argument(
         "--system-prompt", default=None, metavar="FILE", help="your own system prompt file"
     )

@@ -352,3 +352,17 @@ def _reads(hypothesis: str, path: str) -> bool:
     from tiergap.hypotheses.family import MODEL_CLASSES
 
     return MODEL_CLASSES[hypothesis].reads(path)
+
+
+def prior_family(params: Params, label: str = "prior only") -> FamilyResult:
+    """The family before any data: every parameter at its prior, hypotheses at their prior."""
+    results: dict[str, HypothesisResult] = {}
+    for name in HYPOTHESES:
+        idle = free_priors(params, name)
+        empty = Fit(
+            name, [], [], idle, np.zeros(0), np.zeros(0), 0.0, 0.0, 0.0, 0.0, 0.0,
+            "laplace", np.zeros(0), np.zeros((0, 0)), np.zeros((1, 0)),
+        )  # fmt: skip
+        results[name] = HypothesisResult(name, empty, {}, {}, {}, {})
+    prior = dict(params.hypothesis_prior)
+    return FamilyResult(results, prior, dict(prior), {}, label, "laplace")

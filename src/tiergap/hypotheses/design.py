@@ -1,0 +1,192 @@
+"""Which experiment to run next: expected information about which hypothesis is true.
+
+For a candidate run (:class:`~tiergap.hypotheses.predictive.Design`) and the current posterior
+over hypotheses and their parameters, the expected information gain is the mutual information
+between the hypothesis and the run's counts,
+
+    EIG = sum_h P(h) E_{y ~ p(y | h)} [ log2 p(y | h) - log2 sum_h' P(h') p(y | h') ],
+
+where ``p(y | h)`` averages the binomial likelihood of every measured count over posterior
+draws of ``h``'s parameters (nested Monte Carlo; the same draws give the simulated runs). A run
+is *decisive* when its Bayes factor between the two currently most probable hypotheses exceeds
+10 either way; ``p_decisive`` is the predictive probability of that. Costs come from the planner
+(:func:`tiergap.planning.plan`, token defaults, prices from ``data/prices.toml``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from tiergap.hypotheses.inference import FamilyResult
+from tiergap.hypotheses.params import Params
+from tiergap.hypotheses.predictive import Design, design_rates
+from tiergap.observations import SCENARIO_OBSERVABLES
+
+Vec = npt.NDArray[np.float64]
+DEFAULT_MODEL = "anthropic/claude-3-5-sonnet-20241022"
+SCENARIOS: tuple[str, ...] = tuple(SCENARIO_OBSERVABLES)
+_MIN_PROBABILITY = 1e-6
+_LOG10 = math.log(10.0)
+
+
+@dataclass(frozen=True)
+class DesignValue:
+    """What one candidate run is worth."""
+
+    design: Design
+    expected_information_bits: float
+    p_decisive: float
+    decisive_between: tuple[str, str]
+    cost_usd: float
+    cost_usd_batch: float
+    expected_posterior: dict[str, float]
+
+    @property
+    def queries(self) -> int:
+        return self.design.n * len(self.design.conditions)
+
+    @property
+    def bits_per_query(self) -> float:
+        return self.expected_information_bits / self.queries
+
+    @property
+    def bits_per_dollar(self) -> float | None:
+        return self.expected_information_bits / self.cost_usd if self.cost_usd > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        per_dollar = self.bits_per_dollar
+        return {
+            **self.design.to_json(),
+            "label": self.design.label,
+            "queries": self.queries,
+            "expected_information_bits": round(self.expected_information_bits, 4),
+            "bits_per_query": round(self.bits_per_query, 6),
+            "bits_per_dollar": None if per_dollar is None else round(per_dollar, 6),
+            "p_decisive": round(self.p_decisive, 4),
+            "decisive_between": list(self.decisive_between),
+            "cost_usd": round(self.cost_usd, 4),
+            "cost_usd_batch": round(self.cost_usd_batch, 4),
+        }
+
+
+def run_cost(design: Design, model: str | None) -> tuple[float, float]:
+    """List-price and cached-batch cost of ``design`` for ``model`` (0, 0 without a model)."""
+    from tiergap.planning import plan
+
+    if model is None:
+        return 0.0, 0.0
+    conditions = len(design.conditions)
+    # The planner sizes n from an effect; only its per-sample cost is used here.
+    sized = plan(
+        0.1,
+        0.2,
+        model=model,
+        scenario=design.scenario,
+        conditions=conditions,
+        scratchpad=design.scratchpad,
+    )
+    per_sample = sized.cost_usd / sized.total_samples
+    per_sample_batch = sized.cost_usd_cached_batch / sized.total_samples
+    samples = design.n * conditions
+    return per_sample * samples, per_sample_batch * samples
+
+
+def evaluate_design(
+    params: Params,
+    family: FamilyResult,
+    design: Design,
+    *,
+    draws: int = 200,
+    runs: int = 200,
+    seed: int = 0,
+    model: str | None = DEFAULT_MODEL,
+) -> DesignValue:
+    """Expected information gain, P(decisive) and cost of one candidate run."""
+    rng = np.random.default_rng(seed)
+    names = [h for h, p in family.posterior.items() if p >= _MIN_PROBABILITY]
+    prior = np.asarray([family.posterior[h] for h in names])
+    prior = prior / prior.sum()
+    measures = design.measures()
+    n = float(design.n)
+    # Posterior draws -> true rates (S, J) per hypothesis.
+    log_p: list[Vec] = []
+    log_q: list[Vec] = []
+    rates: list[Vec] = []
+    for h in names:
+        theta = family.hypotheses[h].fit.draws(rng, draws)
+        by_measure = design_rates(params, h, design, theta, rng)
+        matrix = np.stack([by_measure[m] for m in measures], axis=1)
+        clipped = np.clip(matrix, 1e-9, 1 - 1e-9)
+        rates.append(matrix)
+        log_p.append(np.log(clipped))
+        log_q.append(np.log1p(-clipped))
+    # Simulated runs from each hypothesis, scored under every hypothesis.
+    eig = 0.0
+    decisive = 0.0
+    ranked = sorted(range(len(names)), key=lambda i: -prior[i])
+    first, second = (ranked + ranked)[:2] if len(ranked) > 1 else (ranked[0], ranked[0])
+    expected_post = np.zeros(len(names))
+    for i, _ in enumerate(names):
+        rows = rng.integers(0, draws, runs)
+        y = rng.binomial(int(n), rates[i][rows]).astype(float)
+        # log p(y | h') up to the binomial coefficient, which cancels between hypotheses.
+        log_like = np.stack(
+            [
+                special.logsumexp(y @ log_p[j].T + (n - y) @ log_q[j].T, axis=1) - math.log(draws)
+                for j in range(len(names))
+            ],
+            axis=1,
+        )
+        log_joint = log_like + np.log(prior)
+        log_marginal = special.logsumexp(log_joint, axis=1)
+        eig += prior[i] * float(np.mean(log_like[:, i] - log_marginal))
+        bf = log_like[:, first] - log_like[:, second]
+        decisive += prior[i] * float(np.mean(np.abs(bf) > _LOG10))
+        expected_post += prior[i] * np.mean(np.exp(log_joint - log_marginal[:, None]), axis=0)
+    cost, cost_batch = run_cost(design, model)
+    return DesignValue(
+        design=design,
+        expected_information_bits=max(eig, 0.0) / math.log(2.0),
+        p_decisive=decisive if first != second else 0.0,
+        decisive_between=(names[first], names[second]),
+        cost_usd=cost,
+        cost_usd_batch=cost_batch,
+        expected_posterior={h: float(p) for h, p in zip(names, expected_post, strict=True)},
+    )
+
+
+def candidates(
+    scenarios: Sequence[str] = SCENARIOS,
+    tiers: Sequence[str] = ("two", "four"),
+    scratchpads: Sequence[bool] = (True, False),
+    sizes: Sequence[int] = (250,),
+) -> list[Design]:
+    """Every combination of the given scenarios, tier layouts, scratchpad modes and sizes."""
+    return [
+        Design(s, t, pad, n)  # type: ignore[arg-type]
+        for s in scenarios
+        for t in tiers
+        for pad in scratchpads
+        for n in sizes
+    ]
+
+
+RANKINGS = ("bits", "per_query", "per_dollar")
+
+
+def rank(values: list[DesignValue], by: str = "bits") -> list[DesignValue]:
+    """Candidates sorted best first by expected bits, bits per query or bits per dollar."""
+    if by == "bits":
+        return sorted(values, key=lambda v: -v.expected_information_bits)
+    if by == "per_query":
+        return sorted(values, key=lambda v: -v.bits_per_query)
+    if by == "per_dollar":
+        return sorted(values, key=lambda v: -(v.bits_per_dollar or 0.0))
+    raise ValueError(f"--rank must be one of {', '.join(RANKINGS)}, got {by!r}")
