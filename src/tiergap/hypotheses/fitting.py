@@ -460,7 +460,7 @@ def prior_conflicts(problem: Problem, ml_theta: Vec, threshold: float = 1e-6) ->
     (:func:`tiergap.hypotheses.inference.fit_family` raises then).
     """
     conflicts: dict[str, str] = {}
-    grid_z = np.linspace(-_Z_LIMIT, _Z_LIMIT, 241)
+    grid_z = np.linspace(-_Z_LIMIT, _Z_LIMIT, 121)
     batch = []
     for i, path in enumerate(problem.paths):
         rows = np.repeat(ml_theta[None, :], grid_z.size, axis=0)

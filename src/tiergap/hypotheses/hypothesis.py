@@ -174,16 +174,16 @@ class Rates:
     """``(B, A)`` rates of each metric.
 
     ``af`` and ``rs`` are joint with following the objective (an alignment-faking or
-    reward-seeking rationale for an output that follows it). ``spread`` (``(B, 1)``, or
-    ``None``) is the standard deviation of a per-condition random effect on the log-odds of
-    every rate: the low-coherence model's condition-to-condition noise.
+    reward-seeking rationale for an output that follows it). ``concentration`` (``(B, 1)``, or
+    ``None``) makes every rate a per-condition random draw, Beta with these rates as means and
+    this concentration: the low-coherence model's condition-to-condition noise.
     """
 
     objective: Vec
     af: Vec
     rs: Vec
     anti_lab: Vec
-    spread: Vec | None = None
+    concentration: Vec | None = None
 
     def metric(self, name: Metric) -> Vec:
         return {"objective": self.objective, "af": self.af, "rs": self.rs, "anti_lab": self.anti_lab}[
@@ -307,6 +307,14 @@ def tilt(prior: Sequence[Vec], utility: Sequence[Vec], temperature: Vec) -> list
 def clip01(x: float) -> float:
     """Clamp to [0, 1] (guards float round-off before building a Behaviour)."""
     return min(max(x, 0.0), 1.0)
+
+
+def condition_draw(mean: Vec, concentration: Vec, u: Vec) -> Vec:
+    """A condition's rate drawn from Beta(concentration * mean, concentration * (1 - mean)) at
+    quantile ``u`` (a mean of exactly 0 or 1 stays put)."""
+    m = np.clip(mean, 1e-9, 1 - 1e-9)
+    drawn = special.betaincinv(concentration * m, concentration * (1 - m), u)
+    return np.asarray(np.where(mean <= 0, 0.0, np.where(mean >= 1, 1.0, drawn)), dtype=float)
 
 
 def setting_value(arms: ArmTable, v: Values, table: str) -> Vec:

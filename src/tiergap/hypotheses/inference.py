@@ -52,6 +52,39 @@ class HypothesisResult:
     loo_fits: dict[str, Fit] = field(default_factory=dict)
     sensitivity_log_evidence: dict[str, float] = field(default_factory=dict)
 
+    def to_json(self) -> dict[str, Any]:
+        def predictions(p: dict[str, Prediction]) -> dict[str, list[float]]:
+            return {k: [v.mean, v.sd] for k, v in p.items()}
+
+        return {
+            "name": self.name,
+            "fit": self.fit.to_json(),
+            "predictions": predictions(self.predictions),
+            "held_out": predictions(self.held_out),
+            "cell_loglik": self.cell_loglik,
+            "held_out_log_predictive": self.held_out_log_predictive,
+            "sensitivity_log_evidence": self.sensitivity_log_evidence,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], params: Params) -> HypothesisResult:
+        def predictions(p: dict[str, list[float]]) -> dict[str, Prediction]:
+            return {k: Prediction(float(v[0]), float(v[1])) for k, v in p.items()}
+
+        return cls(
+            name=data["name"],
+            fit=Fit.from_json(data["fit"], params),
+            predictions=predictions(data["predictions"]),
+            held_out=predictions(data["held_out"]),
+            cell_loglik={k: float(v) for k, v in data["cell_loglik"].items()},
+            held_out_log_predictive={
+                k: float(v) for k, v in data["held_out_log_predictive"].items()
+            },
+            sensitivity_log_evidence={
+                k: float(v) for k, v in data["sensitivity_log_evidence"].items()
+            },
+        )
+
 
 @dataclass
 class FamilyResult:
@@ -86,6 +119,7 @@ class Fitter:
         cache: Where to keep fits; ``FitCache(None)`` disables caching.
         method: Evidence method for the main fits (refits always use Laplace).
         seed: Seeds every fit.
+        starts: Random prior draws the posterior-mode search also starts from.
     """
 
     def __init__(
@@ -95,11 +129,13 @@ class Fitter:
         *,
         method: Method = "laplace",
         seed: int = 0,
+        starts: int = 3,
     ) -> None:
         self.params = params
         self.cache = cache if cache is not None else FitCache(default_cache_dir())
         self.method = method
         self.seed = seed
+        self.starts = starts
 
     def __call__(
         self,
@@ -120,6 +156,7 @@ class Fitter:
             [repr(d) for d in data.data],
             method,
             self.seed,
+            self.starts,
             start,
             light,
         )
@@ -134,7 +171,7 @@ class Fitter:
             seed=self.seed,
             start=start,
             start_cov=start_cov,
-            starts=0 if start else 3,
+            starts=0 if start else self.starts,
             light=light,
         )
         self.cache.put(key, result.to_json())
@@ -283,10 +320,27 @@ def fit_family(
         raise ValueError(f"{label}: no observations to fit")
     names = [check_hypothesis(h) for h in (hypotheses or HYPOTHESES)]
     fitter = fitter or Fitter(params)
-    results = {
-        h: fit_hypothesis(fitter, h, data, held_out=held_out, sensitivity=sensitivity)
-        for h in names
-    }
+    results: dict[str, HypothesisResult] = {}
+    for h in names:
+        # The whole per-hypothesis result (fits, refits, predictions) is cached as one entry.
+        key = cache_key(
+            "hypothesis-result",
+            dict(params.raw),
+            h,
+            [repr(d) for d in data.data],
+            sorted(data.statistics),
+            held_out,
+            sensitivity,
+            fitter.method,
+            fitter.seed,
+            fitter.starts,
+        )
+        cached = fitter.cache.get(key)
+        if cached is not None:
+            results[h] = HypothesisResult.from_json(cached, params)
+            continue
+        results[h] = fit_hypothesis(fitter, h, data, held_out=held_out, sensitivity=sensitivity)
+        fitter.cache.put(key, results[h].to_json())
     _raise_shared_conflicts(results)
     prior = {h: params.hypothesis_prior[h] for h in names}
     total = sum(prior.values())

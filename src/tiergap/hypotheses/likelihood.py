@@ -9,8 +9,8 @@ one row per parameter point.
 Measured rates can differ from true ones: the paper's alignment-faking classifier flags some
 compliant transcripts that do not fake, and your runs' reasoning classifiers have a false
 positive rate and a sensitivity; both are parameters (``[measurement]``). The low-coherence
-model's per-condition random effect is integrated out (Gauss–Hermite for counts, fixed
-Monte Carlo draws for estimates).
+model's per-condition random rates are integrated out: exactly for counts (beta-binomial), by
+fixed stratified draws of a normal approximation to each Beta rate for estimates.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from numpy.polynomial.hermite_e import hermegauss
 from scipy import special
 
-from tiergap.hypotheses.hypothesis import Arm, ArmTable, HypothesisModel, Rates, sigmoid, logit
+from tiergap.hypotheses.hypothesis import Arm, ArmTable, HypothesisModel, Rates
 from tiergap.hypotheses.params import Params
 from tiergap.hypotheses.values import Values
 
@@ -36,8 +35,6 @@ Measured = Literal[
 ]
 RateKey = tuple[Arm, Measured]
 
-_NODES, _WEIGHTS = hermegauss(24)
-_LOG_WEIGHTS = np.log(_WEIGHTS / math.sqrt(2 * math.pi))
 _DRAWS = 96
 _EPS = 1e-12
 
@@ -133,17 +130,19 @@ class _Compiled:
     statistic: Statistic
 
 
-def measured(rates: Rates, v: Values, column: int, metric: Measured) -> Vec:
-    """``(B,)`` measured rate of ``metric`` in arm ``column``."""
+def _measured_block(
+    rates: Rates, v: Values, columns: npt.NDArray[np.int64], metric: Measured
+) -> Vec:
+    """``(B, len(columns))`` measured rates of ``metric`` in the arms at ``columns``."""
     if metric in ("objective", "af", "rs", "anti_lab"):
-        return rates.metric(metric)[:, column]  # type: ignore[arg-type]
+        return rates.metric(metric)[:, columns]  # type: ignore[arg-type]
     if metric == "af_paper":
-        fp = v["measurement.paper_af_false_positive"][:, 0]
-        af = rates.af[:, column]
-        return np.asarray(af + fp * np.clip(rates.objective[:, column] - af, 0.0, 1.0))
-    fp = v["measurement.reasoning_false_positive"][:, 0]
-    sens = v["measurement.reasoning_sensitivity"][:, 0]
-    true = rates.af[:, column] if metric == "af_classified" else rates.rs[:, column]
+        fp = v["measurement.paper_af_false_positive"]
+        af = rates.af[:, columns]
+        return np.asarray(af + fp * np.clip(rates.objective[:, columns] - af, 0.0, 1.0))
+    fp = v["measurement.reasoning_false_positive"]
+    sens = v["measurement.reasoning_sensitivity"]
+    true = rates.af[:, columns] if metric == "af_classified" else rates.rs[:, columns]
     return np.asarray(fp + (sens - fp) * true)
 
 
@@ -178,6 +177,14 @@ class DataSet:
                 arms.append(arm)
         self.table = ArmTable(params, arms) if arms else None
         self._column = {arm: i for i, arm in enumerate(arms)}
+        grouped: dict[Measured, tuple[list[int], list[int]]] = {}
+        for position, (arm, metric) in enumerate(keys):
+            positions, columns = grouped.setdefault(metric, ([], []))
+            positions.append(position)
+            columns.append(self._column[arm])
+        self._by_metric = {
+            m: (np.asarray(p), np.asarray(c)) for m, (p, c) in grouped.items()
+        }
         self._counts = [i for i, d in enumerate(self.data) if isinstance(d, Count)]
         counts = [d for d in self.data if isinstance(d, Count)]
         self._k = np.asarray([d.k for d in counts], dtype=float)
@@ -189,7 +196,8 @@ class DataSet:
             - special.gammaln(self._n - self._k + 1)
         )
         rng = np.random.default_rng(20241218)
-        self._draws = rng.standard_normal((len(keys), _DRAWS))
+        strata = rng.permuted(np.tile(np.arange(_DRAWS), (len(keys), 1)), axis=1)
+        self._draws = np.asarray(special.ndtri((strata + 0.5) / _DRAWS))
         self._compiled: dict[int, _Compiled] = {}
 
     @property
@@ -202,14 +210,16 @@ class DataSet:
         return seen
 
     def rates(self, model: HypothesisModel, v: Values) -> tuple[Vec, Vec | None]:
-        """``(B, K)`` measured rates for every rate key, and the model's spread (or None)."""
+        """``(B, K)`` measured rates for every rate key, and the model's concentration (or
+        None: rates are fixed)."""
         if self.table is None:
             return np.zeros((v.size, 0)), None
         rates = model.rates(self.table, v)
-        columns = [measured(rates, v, self._column[arm], metric) for arm, metric in self.keys]
-        out = np.clip(np.stack(columns, axis=1), 0.0, 1.0)
-        spread = None if rates.spread is None else rates.spread[:, 0]
-        return np.asarray(out, dtype=float), spread
+        out = np.empty((v.size, len(self.keys)))
+        for metric, (positions, columns) in self._by_metric.items():
+            out[:, positions] = _measured_block(rates, v, columns, metric)
+        spread = None if rates.concentration is None else rates.concentration[:, 0]
+        return np.clip(out, 0.0, 1.0), spread
 
     def loglik(self, model: HypothesisModel, v: Values) -> Vec:
         """``(B, N)`` log-likelihood of every term."""
@@ -227,17 +237,18 @@ class DataSet:
                 out[:, i] = self._gaussian(datum, matrix, spread)
         return out
 
-    def _binomial(self, p: Vec, spread: Vec | None) -> Vec:
+    def _binomial(self, p: Vec, concentration: Vec | None) -> Vec:
         k, n = self._k, self._n
-        if spread is None:
+        if concentration is None:
             q = np.clip(p, _EPS, 1 - _EPS)
             return np.asarray(self._log_choose + k * np.log(q) + (n - k) * np.log1p(-q))
-        # Integrate a N(0, spread^2) shift of the log-odds (Gauss-Hermite).
-        centre = logit(p)[..., None]
-        q = sigmoid(centre + spread[:, None, None] * _NODES)
-        q = np.clip(q, _EPS, 1 - _EPS)
-        terms = k[None, :, None] * np.log(q) + (n - k)[None, :, None] * np.log1p(-q)
-        return np.asarray(self._log_choose + special.logsumexp(terms + _LOG_WEIGHTS, axis=2))
+        # Beta-binomial: the condition's rate is a Beta draw around p.
+        m = np.clip(p, _EPS, 1 - _EPS)
+        a = concentration[:, None] * m
+        b = concentration[:, None] * (1 - m)
+        return np.asarray(
+            self._log_choose + special.betaln(k + a, n - k + b) - special.betaln(a, b)
+        )
 
     def _compile(self, statistic: Statistic) -> _Compiled:
         compiled = self._compiled.get(id(statistic))
@@ -253,16 +264,17 @@ class DataSet:
         return compiled
 
     def _stat_values(self, statistic: Statistic, matrix: Vec, spread: Vec | None) -> Vec:
-        """``(B,)`` or, with a spread, ``(B, D)`` Monte Carlo draws of a statistic."""
+        """``(B,)`` or, with random rates, ``(B, D)`` stratified draws of a statistic."""
         c = self._compile(statistic)
         if spread is None:
             top = matrix[:, c.top] @ c.top_coef
             bottom = matrix[:, c.bottom] @ c.bottom_coef if c.bottom.size else None
         else:
             def drawn(columns: npt.NDArray[np.int64]) -> Vec:
+                # Beta(k m, k (1 - m)) approximated by a normal with its mean and variance.
                 base = matrix[:, columns][:, :, None]
-                moved = sigmoid(logit(base) + spread[:, None, None] * self._draws[columns][None])
-                return np.asarray(np.where(base > 0, moved, 0.0))
+                sd = np.sqrt(base * (1 - base) / (spread[:, None, None] + 1))
+                return np.asarray(np.clip(base + sd * self._draws[columns][None], 0.0, 1.0))
 
             top = np.einsum("bkd,k->bd", drawn(c.top), c.top_coef)
             bottom = (

@@ -1,11 +1,12 @@
 """Low coherence: no consistent strategy, only condition-to-condition noise.
 
-Each condition (objective x prompt x tier x scratchpad) moves the log-odds of each behaviour by
-``spread * z`` with ``z ~ N(0, 1)`` drawn once per condition and behaviour, so tier gaps
-appear, but in no consistent direction and unrelated to what is trained or rated; some reasoning
-reads like alignment faking or reward seeking by chance (``af_noise``, ``rs_noise`` of the
-outputs that follow the objective). The likelihood integrates over ``z``; a simulated
-low-coherence model draws one ``z`` per condition from ``seed``.
+Each condition (objective x prompt x tier x scratchpad) has its own rate of each behaviour,
+drawn once from a Beta distribution around the habit with ``concentration`` (larger = more
+coherent), so tier gaps appear, but in no consistent direction and unrelated to what is
+trained or rated; some reasoning reads like alignment faking or reward seeking by chance
+(``af_noise``, ``rs_noise`` of the outputs that follow the objective). The likelihood integrates
+the draws out (beta-binomial); a simulated low-coherence model draws one rate per condition
+from ``seed``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from tiergap.hypotheses.hypothesis import (
     Metric,
     Rates,
     Vec,
-    logit,
+    condition_draw,
     shift,
-    sigmoid,
 )
 from tiergap.hypotheses.values import Values
 
@@ -43,19 +43,18 @@ class LowCoherenceModel(HypothesisModel):
             af=np.where(reasons, v[f"{t}.af_noise"] * habit, 0.0),
             rs=np.where(reasons, v[f"{t}.rs_noise"] * habit, 0.0),
             anti_lab=np.broadcast_to(v["anti_lab.base_rate"], habit.shape).astype(float),
-            spread=v[f"{t}.spread"],
+            concentration=v[f"{t}.concentration"],
         )
 
     def realised(self, arms: ArmTable, v: Values) -> Rates:
         """Rates with this simulated model's own draw of every condition's random effect."""
         centre = self.rates(arms, v)
         seed = int(self._params.value("low_coherence.seed"))
-        spread = v["low_coherence.spread"]
+        concentration = v["low_coherence.concentration"]
 
         def drawn(metric: Metric, rates: Vec) -> Vec:
-            z = np.asarray([_normal(seed, arm.label(), metric) for arm in arms.arms])
-            moved = sigmoid(logit(rates) + spread * z.reshape(1, -1))
-            return np.where(rates > 0, moved, 0.0)
+            u = np.asarray([_uniform(seed, arm.label(), metric) for arm in arms.arms])
+            return condition_draw(rates, concentration, u.reshape(1, -1))
 
         return Rates(
             objective=drawn("objective", centre.objective),
@@ -65,8 +64,7 @@ class LowCoherenceModel(HypothesisModel):
         )
 
 
-def _normal(seed: int, label: str, metric: str) -> float:
-    """A standard normal draw fixed by ``seed``, the condition and the behaviour."""
+def _uniform(seed: int, label: str, metric: str) -> float:
+    """A uniform draw in (0, 1) fixed by ``seed``, the condition and the behaviour."""
     digest = hashlib.sha256(f"{seed}\x00{label}\x00{metric}".encode()).digest()
-    rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
-    return float(rng.standard_normal())
+    return (int.from_bytes(digest[:8], "little") + 0.5) / 2.0**64

@@ -102,7 +102,7 @@ SCHEMA: dict[str, Any] = {
     },
     "hhh": {"rl_shift": NON_NEGATIVE},
     "low_coherence": {
-        "spread": NON_NEGATIVE,
+        "concentration": Bound(1e-3),
         "af_noise": PROBABILITY,
         "rs_noise": PROBABILITY,
         "rl_shift": NON_NEGATIVE,
@@ -370,8 +370,10 @@ def _priors(table: _Table, numbers: Mapping[str, float]) -> dict[str, Prior]:
             raise ParamsError(f"{table.source}: priors: {exc}") from None
         bound = bound_of(path)
         low, high = prior.support
-        # A prior on (0, inf) suits a parameter that must be positive (its bound is ~0).
-        if low < bound.low - 1e-6 or high > bound.high:
+        # A prior on (0, inf) suits a parameter that must be positive (a bound just above 0
+        # only keeps a division finite).
+        floor = 0.0 if 0.0 < bound.low <= 1e-3 else bound.low
+        if low < floor - 1e-12 or high > bound.high:
             raise ParamsError(
                 f"{table.source}: priors: {prior} for {path} puts mass outside the parameter's "
                 f"range {bound.describe()}"

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from scipy import special, stats
 
 from tiergap.hypotheses.family import MODEL_CLASSES, build_model
-from tiergap.hypotheses.hypothesis import Arm, logit, sigmoid
+from tiergap.hypotheses.hypothesis import Arm, condition_draw
 from tiergap.hypotheses.inference import FamilyResult
 from tiergap.hypotheses.likelihood import DataSet, Measured, Statistic, Term
 from tiergap.hypotheses.params import Params
@@ -134,8 +134,7 @@ def design_rates(
     for (c, m) in wanted:
         column = matrix[:, data.keys.index((design.arm(c), m))]
         if spread is not None:
-            moved = sigmoid(logit(column) + spread * rng.standard_normal(column.shape))
-            column = np.where(column > 0, moved, 0.0)
+            column = condition_draw(column, spread, rng.random(column.shape))
         out[(c, m)] = np.asarray(np.clip(column, 0.0, 1.0))
     return out
 

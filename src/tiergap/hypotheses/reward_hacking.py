@@ -107,19 +107,40 @@ class RewardHackingModel(HypothesisModel):
         return np.asarray(np.where(arms.scratchpad, output, read), dtype=float)
 
     def expected(self, arms: ArmTable, v: Values) -> tuple[dict[Action, Vec], Vec]:
-        """Expected reinforcement of each response, and P(HHH reinforced), per arm."""
+        """Expected reinforcement of each response, and P(HHH reinforced), per arm.
+
+        A world's reinforcement depends only on what it reinforces and whether it reads the
+        scratchpad, so it is computed once per kind of world and weighted by each context's
+        probability of that kind.
+        """
         masks = self.contexts(arms)
         shape = (v.size, arms.size)
-        rewards = {a: np.zeros(shape) for a in ACTIONS}
-        p_hhh = np.zeros(shape)
+        kinds: dict[tuple[str, bool], World] = {}
+        weights: dict[str, dict[tuple[str, bool], Vec]] = {}
         for context, mask in masks.items():
             if not mask.any():
                 continue
+            by_kind: dict[tuple[str, bool], Vec] = {}
             for world, p in v.belief(context):
+                if not world.live:
+                    continue
+                kind = (world.reinforces, world.scratchpad_visible)
+                kinds.setdefault(kind, world)
+                by_kind[kind] = by_kind.get(kind, 0.0) + p
+            weights[context] = by_kind
+        gains = {
+            (kind, action): self.reinforcement(world, action, arms, v)
+            for kind, world in kinds.items()
+            for action in ACTIONS
+        }
+        rewards = {a: np.zeros(shape) for a in ACTIONS}
+        p_hhh = np.zeros(shape)
+        for context, by_kind in weights.items():
+            mask = masks[context]
+            for kind, p in by_kind.items():
                 for action in ACTIONS:
-                    gain = p * self.reinforcement(world, action, arms, v)
-                    rewards[action] = rewards[action] + np.where(mask, gain, 0.0)
-                if world.live and world.reinforces == "hhh":
+                    rewards[action] = rewards[action] + np.where(mask, p * gains[(kind, action)], 0.0)
+                if kind[0] == "hhh":
                     p_hhh = p_hhh + np.where(mask, p, 0.0)
         return rewards, p_hhh
 
