@@ -694,6 +694,8 @@ def run_infer(
             payload["models"][logs.model] = {
                 "before": {h: _num(p, 6) for h, p in before.posterior.items()},
                 "after": {h: _num(p, 6) for h, p in after.posterior.items()},
+                "log_posterior_before": {h: _log(p) for h, p in before.posterior.items()},
+                "log_posterior_after": {h: _log(p) for h, p in after.posterior.items()},
                 "log_evidence": {
                     h: _num(r.fit.log_evidence) for h, r in after.hypotheses.items()
                 },
@@ -742,13 +744,18 @@ def run_infer(
     return 0
 
 
+def _log(p: float) -> float | None:
+    """Natural log of a probability (None for 0), so tiny posteriors still compare."""
+    return None if p <= 0 else round(math.log(p), 4)
+
+
 def _moved_toward(before: FamilyResult, after: FamilyResult) -> list[str]:
-    """Hypotheses whose posterior probability rose, most first."""
-    gains = {
-        h: after.posterior[h] - before.posterior.get(h, 0.0)
-        for h in after.posterior
-        if after.posterior[h] > before.posterior.get(h, 0.0)
-    }
+    """Hypotheses whose posterior probability rose, by the rise in log probability."""
+    gains = {}
+    for h, p in after.posterior.items():
+        q = before.posterior.get(h, 0.0)
+        if p > q > 0 or (p > 0 and q == 0):
+            gains[h] = math.log(p) - (math.log(q) if q > 0 else -math.inf)
     return sorted(gains, key=lambda h: -gains[h])
 
 

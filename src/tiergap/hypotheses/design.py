@@ -7,7 +7,9 @@ between the hypothesis and the run's counts,
     EIG = sum_h P(h) E_{y ~ p(y | h)} [ log2 p(y | h) - log2 sum_h' P(h') p(y | h') ],
 
 where ``p(y | h)`` averages the binomial likelihood of every measured count over posterior
-draws of ``h``'s parameters (nested Monte Carlo; the same draws give the simulated runs). A run
+draws of ``h``'s parameters (nested Monte Carlo; the runs are simulated from an independent set
+of draws, so a hypothesis is not credited with predicting its own noise), given the shared
+parameters (base rates, classifier error), which are averaged over outside. A run
 is *decisive* when its Bayes factor between the two currently most probable hypotheses exceeds
 10 either way; ``p_decisive`` is the predictive probability of that. Costs come from the planner
 (:func:`tiergap.planning.plan`, token defaults, prices from ``data/prices.toml``).
@@ -24,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from tiergap.hypotheses.hypothesis import HypothesisModel
 from tiergap.hypotheses.inference import FamilyResult
 from tiergap.hypotheses.params import Params
 from tiergap.hypotheses.predictive import Design, design_rates
@@ -98,52 +101,84 @@ def run_cost(design: Design, model: str | None) -> tuple[float, float]:
     return per_sample * samples, per_sample_batch * samples
 
 
+def _shared(path: str) -> bool:
+    """Parameters every hypothesis shares: base rates, the anti-lab base rate, measurement."""
+    return path.split(".", 1)[0] in HypothesisModel.SHARED
+
+
 def evaluate_design(
     params: Params,
     family: FamilyResult,
     design: Design,
     *,
-    draws: int = 200,
-    runs: int = 200,
+    nuisance: int = 16,
+    draws: int = 64,
+    runs: int = 16,
     seed: int = 0,
     model: str | None = DEFAULT_MODEL,
 ) -> DesignValue:
-    """Expected information gain, P(decisive) and cost of one candidate run."""
+    """Expected information gain, P(decisive) and cost of one candidate run.
+
+    The shared parameters (base rates, classifier error) are drawn ``nuisance`` times from the
+    posterior (mixed over hypotheses); at each, every hypothesis's own parameters are drawn
+    ``draws`` times to score runs and ``runs`` more times to simulate them. The information is
+    thus about the hypothesis given the shared parameters, which the run's own baseline and
+    control conditions measure; averaging over a nuisance drawn from a wide prior would need
+    far more draws for the same precision.
+    """
     rng = np.random.default_rng(seed)
     names = [h for h, p in family.posterior.items() if p >= _MIN_PROBABILITY]
     prior = np.asarray([family.posterior[h] for h in names])
     prior = prior / prior.sum()
     measures = design.measures()
     n = float(design.n)
-    # Posterior draws -> true rates (S, J) per hypothesis.
+    k_, s_, g_ = nuisance, draws, runs
+    # Shared parameters: each nuisance point from the posterior of a hypothesis picked by P(h).
+    picks = rng.choice(len(names), size=k_, p=prior)
+    nu: dict[str, Vec] = {}
+    for k, i in enumerate(picks):
+        one = family.hypotheses[names[i]].fit.draws(rng, 1)
+        for path, value in one.items():
+            if _shared(path):
+                nu.setdefault(path, np.full(k_, np.nan))[k] = value[0]
+    for path, values in nu.items():
+        missing = np.isnan(values)
+        if missing.any():
+            values[missing] = params.priors[path].sample(rng, int(missing.sum()))
     log_p: list[Vec] = []
     log_q: list[Vec] = []
-    rates: list[Vec] = []
+    generators: list[Vec] = []
     for h in names:
-        theta = family.hypotheses[h].fit.draws(rng, draws)
+        own = family.hypotheses[h].fit.draws(rng, k_ * (s_ + g_))
+        theta = {p: v for p, v in own.items() if not _shared(p)}
+        for path, values in nu.items():
+            theta[path] = np.repeat(values, s_ + g_)
         by_measure = design_rates(params, h, design, theta, rng)
-        matrix = np.stack([by_measure[m] for m in measures], axis=1)
-        clipped = np.clip(matrix, 1e-9, 1 - 1e-9)
-        rates.append(matrix)
+        matrix = np.stack([by_measure[m] for m in measures], axis=1).reshape(k_, s_ + g_, -1)
+        clipped = np.clip(matrix[:, :s_], 1e-9, 1 - 1e-9)
         log_p.append(np.log(clipped))
         log_q.append(np.log1p(-clipped))
-    # Simulated runs from each hypothesis, scored under every hypothesis.
+        generators.append(matrix[:, s_:])
+    ranked = sorted(range(len(names)), key=lambda i: -prior[i])
+    first, second = (ranked[0], ranked[1]) if len(ranked) > 1 else (ranked[0], ranked[0])
     eig = 0.0
     decisive = 0.0
-    ranked = sorted(range(len(names)), key=lambda i: -prior[i])
-    first, second = (ranked + ranked)[:2] if len(ranked) > 1 else (ranked[0], ranked[0])
     expected_post = np.zeros(len(names))
-    for i, _ in enumerate(names):
-        rows = rng.integers(0, draws, runs)
-        y = rng.binomial(int(n), rates[i][rows]).astype(float)
+    for i in range(len(names)):
+        y = rng.binomial(int(n), generators[i]).astype(float)  # (K, G, J)
         # log p(y | h') up to the binomial coefficient, which cancels between hypotheses.
         log_like = np.stack(
             [
-                special.logsumexp(y @ log_p[j].T + (n - y) @ log_q[j].T, axis=1) - math.log(draws)
+                special.logsumexp(
+                    np.einsum("kgj,ksj->kgs", y, log_p[j])
+                    + np.einsum("kgj,ksj->kgs", n - y, log_q[j]),
+                    axis=2,
+                )
+                - math.log(s_)
                 for j in range(len(names))
             ],
-            axis=1,
-        )
+            axis=-1,
+        ).reshape(-1, len(names))
         log_joint = log_like + np.log(prior)
         log_marginal = special.logsumexp(log_joint, axis=1)
         eig += prior[i] * float(np.mean(log_like[:, i] - log_marginal))
