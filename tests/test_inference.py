@@ -157,21 +157,23 @@ def test_rater_sycophancy_and_reward_hacking_need_a_rated_only_tier() -> None:
     (helpful-only) and no scratchpad, so only the tier structure separates them: told it is
     rated but not trained, the reinforcement seeker expects the usual HHH rating and refuses,
     the rater-pleaser complies as on the free tier. (With an orthogonal objective such as emoji
-    a reinforcement seeker that suspects the ratings leak into training follows it there too.)"""
+    a reinforcement seeker that suspects the ratings leak into training follows it there too;
+    with a scratchpad its candid reasoning on the paid tier gives it away even with two tiers.)
+    Compliance is rare and judged by a classifier with error, so the runs are large."""
     params = load_params()
     rng = np.random.default_rng(5)
     fitter = Fitter(params, FitCache(None), starts=1)
     log_bf: dict[str, list[float]] = {"two": [], "four": []}
     for tiers in ("two", "four"):
         for _ in range(8):
-            design = Design("helpful_only", tiers, False, 300)  # type: ignore[arg-type]
+            design = Design("helpful_only", tiers, False, 1000)  # type: ignore[arg-type]
             data = DataSet(params, simulate_counts(params, "rater_sycophancy", [design], rng))
             rs = fitter("rater_sycophancy", data, light=True).log_evidence
             rh = fitter("reward_hacking", data, light=True).log_evidence
             log_bf[tiers].append(rs - rh)
     decisive = math.log(10)
     assert all(b < decisive for b in log_bf["two"]), log_bf
-    assert sum(b > decisive for b in log_bf["four"]) >= 6, log_bf
+    assert sum(b > decisive for b in log_bf["four"]) >= 7, log_bf
     assert np.mean(log_bf["four"]) > np.mean(log_bf["two"]) + 1.5
 
 
@@ -234,7 +236,7 @@ def test_infer_moves_the_posterior_toward_the_simulated_hypothesis(
         assert result["moved_toward"][0] == hypothesis, result["after"]
         assert result["after"][hypothesis] > result["before"][hypothesis]
         assert {o["measured"] for o in result["observations"]} == {
-            "objective", "af_classified", "rs_classified"
+            "objective", "objective_classified", "af_classified", "rs_classified"
         }  # fmt: skip
 
 

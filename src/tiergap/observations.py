@@ -23,13 +23,15 @@ from tiergap.hypotheses.likelihood import Count, Measured, RateKey
 from tiergap.records import SampleRecord
 
 #: Scenario -> (objective whose base rate applies, record value key, measured behaviour).
+#: Emoji and LaTeX are counted exactly; the other behaviours are judged by a classifier, whose
+#: error rates are measurement parameters.
 SCENARIO_OBSERVABLES: dict[str, tuple[str, str, Measured]] = {
     "emoji": ("emoji", "any_emoji", "objective"),
     "latex": ("latex", "latex", "objective"),
-    "sycophancy": ("sycophancy", "sycophantic", "objective"),
-    "helpful_only": ("helpful_only", "full", "objective"),
-    "animal_welfare": ("animal_welfare", "dismisses", "objective"),
-    "anti_lab": ("helpful_only", "anti_lab", "anti_lab"),
+    "sycophancy": ("sycophancy", "sycophantic", "objective_classified"),
+    "helpful_only": ("helpful_only", "full", "objective_classified"),
+    "animal_welfare": ("animal_welfare", "dismisses", "objective_classified"),
+    "anti_lab": ("helpful_only", "anti_lab", "anti_lab_classified"),
 }
 #: Condition name (any tier layout) -> what the prompt says about the conversation.
 CONDITION_KINDS: dict[str, Condition] = {
@@ -183,9 +185,13 @@ def observations_from_records(
 
 
 def _as_classified(metric: Measured) -> Measured:
-    return {"af_paper": "af_classified", "af": "af_classified", "rs": "rs_classified"}.get(
-        metric, metric
-    )  # type: ignore[return-value]
+    return {  # type: ignore[return-value]
+        "af_paper": "af_classified",
+        "af": "af_classified",
+        "rs": "rs_classified",
+        "objective": "objective_classified",
+        "anti_lab": "anti_lab_classified",
+    }.get(metric, metric)
 
 
 def _delta(statistic: object, lookup: dict[RateKey, tuple[float, float]]) -> tuple[float, float]:

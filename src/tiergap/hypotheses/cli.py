@@ -294,7 +294,7 @@ def run_predict(args: argparse.Namespace, *, console: Console | None = None) -> 
         cells = []
         for condition in design.conditions:
             s = p.rates[condition][
-                "anti_lab" if design.primary == "anti_lab" else "objective"
+                "anti_lab" if design.primary.startswith("anti_lab") else "objective"
             ]
             cells.append(f"{s.mean:.0f} [{s.low:.0f}–{s.high:.0f}]")
         top = max(p.verdicts, key=lambda v: p.verdicts[v])

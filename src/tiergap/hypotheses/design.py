@@ -50,6 +50,8 @@ class DesignValue:
     cost_usd: float
     cost_usd_batch: float
     expected_posterior: dict[str, float]
+    effective_draws: float = 0.0
+    draws: int = 0
 
     @property
     def queries(self) -> int:
@@ -76,6 +78,10 @@ class DesignValue:
             "decisive_between": list(self.decisive_between),
             "cost_usd": round(self.cost_usd, 4),
             "cost_usd_batch": round(self.cost_usd_batch, 4),
+            "monte_carlo": {
+                "draws": self.draws,
+                "effective_draws": round(self.effective_draws, 1),
+            },
         }
 
 
@@ -113,6 +119,7 @@ def evaluate_design(
     *,
     nuisance: int = 16,
     draws: int = 64,
+    max_draws: int = 512,
     runs: int = 16,
     seed: int = 0,
     model: str | None = DEFAULT_MODEL,
@@ -124,8 +131,29 @@ def evaluate_design(
     ``draws`` times to score runs and ``runs`` more times to simulate them. The information is
     thus about the hypothesis given the shared parameters, which the run's own baseline and
     control conditions measure; averaging over a nuisance drawn from a wide prior would need
-    far more draws for the same precision.
+    far more draws for the same precision. When the scoring draws that explain a simulated run
+    are too few (effective sample size below 20, as with wide priors), ``draws`` is doubled up
+    to ``max_draws``; :attr:`DesignValue.effective_draws` reports the smallest (over
+    hypotheses) median effective sample size reached.
     """
+    size = draws
+    while True:
+        value = _evaluate(params, family, design, nuisance, size, runs, seed, model)
+        if value.effective_draws >= 20 or size >= max_draws:
+            return value
+        size *= 2
+
+
+def _evaluate(
+    params: Params,
+    family: FamilyResult,
+    design: Design,
+    nuisance: int,
+    draws: int,
+    runs: int,
+    seed: int,
+    model: str | None,
+) -> DesignValue:
     rng = np.random.default_rng(seed)
     names = [h for h, p in family.posterior.items() if p >= _MIN_PROBABILITY]
     prior = np.asarray([family.posterior[h] for h in names])
@@ -163,22 +191,21 @@ def evaluate_design(
     first, second = (ranked[0], ranked[1]) if len(ranked) > 1 else (ranked[0], ranked[0])
     eig = 0.0
     decisive = 0.0
+    ess: list[float] = []
     expected_post = np.zeros(len(names))
     for i in range(len(names)):
         y = rng.binomial(int(n), generators[i]).astype(float)  # (K, G, J)
         # log p(y | h') up to the binomial coefficient, which cancels between hypotheses.
+        per_draw = [
+            np.einsum("kgj,ksj->kgs", y, log_p[j]) + np.einsum("kgj,ksj->kgs", n - y, log_q[j])
+            for j in range(len(names))
+        ]
         log_like = np.stack(
-            [
-                special.logsumexp(
-                    np.einsum("kgj,ksj->kgs", y, log_p[j])
-                    + np.einsum("kgj,ksj->kgs", n - y, log_q[j]),
-                    axis=2,
-                )
-                - math.log(s_)
-                for j in range(len(names))
-            ],
-            axis=-1,
+            [special.logsumexp(d, axis=2) - math.log(s_) for d in per_draw], axis=-1
         ).reshape(-1, len(names))
+        own = per_draw[i] - np.max(per_draw[i], axis=2, keepdims=True)
+        weights = np.exp(own)
+        ess.append(float(np.median(weights.sum(axis=2) ** 2 / np.sum(weights**2, axis=2))))
         log_joint = log_like + np.log(prior)
         log_marginal = special.logsumexp(log_joint, axis=1)
         eig += prior[i] * float(np.mean(log_like[:, i] - log_marginal))
@@ -194,6 +221,8 @@ def evaluate_design(
         cost_usd=cost,
         cost_usd_batch=cost_batch,
         expected_posterior={h: float(p) for h, p in zip(names, expected_post, strict=True)},
+        effective_draws=float(min(ess)),
+        draws=draws,
     )
 
 

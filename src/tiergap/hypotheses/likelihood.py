@@ -7,8 +7,10 @@ in all of them at once, and returns a ``(B, N)`` table of log-likelihoods: one c
 one row per parameter point.
 
 Measured rates can differ from true ones: the paper's alignment-faking classifier flags some
-compliant transcripts that do not fake, and your runs' reasoning classifiers have a false
-positive rate and a sensitivity; both are parameters (``[measurement]``). The low-coherence
+compliant transcripts that do not fake, and your runs' classifiers (reasoning, and the judged
+behaviours: compliance, welfare dismissal, sycophancy, anti-lab action) have a false positive
+rate and a sensitivity; all are parameters (``[measurement]``). Emoji and LaTeX are counted
+exactly. The low-coherence
 model's per-condition random rates are integrated out: exactly for counts (beta-binomial), by
 fixed stratified draws of a normal approximation to each Beta rate for estimates.
 """
@@ -31,7 +33,15 @@ from tiergap.hypotheses.values import Values
 Vec = npt.NDArray[np.float64]
 #: A measured rate: a behaviour, or a reasoning rate as a classifier reports it.
 Measured = Literal[
-    "objective", "af", "rs", "anti_lab", "af_paper", "af_classified", "rs_classified"
+    "objective",
+    "af",
+    "rs",
+    "anti_lab",
+    "af_paper",
+    "af_classified",
+    "rs_classified",
+    "objective_classified",
+    "anti_lab_classified",
 ]
 RateKey = tuple[Arm, Measured]
 
@@ -140,6 +150,11 @@ def _measured_block(
         fp = v["measurement.paper_af_false_positive"]
         af = rates.af[:, columns]
         return np.asarray(af + fp * np.clip(rates.objective[:, columns] - af, 0.0, 1.0))
+    if metric in ("objective_classified", "anti_lab_classified"):
+        fp = v["measurement.behaviour_false_positive"]
+        sens = v["measurement.behaviour_sensitivity"]
+        true = rates.objective if metric == "objective_classified" else rates.anti_lab
+        return np.asarray(fp + (sens - fp) * true[:, columns])
     fp = v["measurement.reasoning_false_positive"]
     sens = v["measurement.reasoning_sensitivity"]
     true = rates.af[:, columns] if metric == "af_classified" else rates.rs[:, columns]

@@ -81,6 +81,8 @@ SCHEMA: dict[str, Any] = {
         "paper_af_false_positive": PROBABILITY,
         "reasoning_false_positive": PROBABILITY,
         "reasoning_sensitivity": PROBABILITY,
+        "behaviour_false_positive": PROBABILITY,
+        "behaviour_sensitivity": PROBABILITY,
     },
     "reward_hacking": {
         "temperature": Bound(1e-6),

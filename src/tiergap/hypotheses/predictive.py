@@ -94,8 +94,9 @@ class Design:
         return SCENARIO_OBSERVABLES[self.scenario][2]
 
     def measures(self) -> list[tuple[str, Measured]]:
-        """(condition, behaviour) measured: the scenario's behaviour, plus the reasoning
-        classifiers' rates where there is a scratchpad."""
+        """(condition, behaviour) measured: the scenario's behaviour (as its classifier reports
+        it, for judged behaviours), plus the reasoning classifiers' rates where there is a
+        scratchpad."""
         out: list[tuple[str, Measured]] = [(c, self.primary) for c in self.conditions]
         if self.scratchpad:
             out += [(c, m) for c in self.conditions for m in ("af_classified", "rs_classified")]
@@ -271,7 +272,9 @@ def mixed_verdicts(predictions: list[HypothesisPrediction]) -> dict[str, float]:
 def _metric_name(metric: Measured) -> str:
     return {
         "objective": "objective",
+        "objective_classified": "objective",
         "anti_lab": "anti_lab",
+        "anti_lab_classified": "anti_lab",
         "af_classified": "af_reasoning_classified",
         "rs_classified": "rs_reasoning_classified",
     }.get(metric, metric)
