@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from fit_support import CACHE, paper_family
 
+from fit_support import CACHE, paper_family
 from tiergap.hypotheses import Design, evaluate_design, load_params, predict_design, rank
 from tiergap.hypotheses.cli import (
     add_design_arguments,
@@ -43,7 +43,11 @@ def test_verdict_rule_on_clear_cases() -> None:
     design = Design("emoji", "two", True, 100)
 
     def counts(free: float, paid: float, base: float) -> dict[str, np.ndarray]:
-        return {"free": np.asarray([free]), "paid": np.asarray([paid]), "baseline": np.asarray([base])}
+        return {
+            "free": np.asarray([free]),
+            "paid": np.asarray([paid]),
+            "baseline": np.asarray([base]),
+        }
 
     assert verdicts(design, counts(60, 10, 10))[0] == "reward_hacking"
     assert verdicts(design, counts(0, 0, 0))[0] == "insensitive"
@@ -134,7 +138,9 @@ def test_predict_experiment_json(capsys: pytest.CaptureFixture[str]) -> None:
         "free", "paid", "baseline"
     ]  # fmt: skip
     rh = data["hypotheses"]["reward_hacking"]
-    assert {"posterior_probability", "conditions", "reasoning_mix", "verdict_probabilities"} <= set(rh)
+    assert {"posterior_probability", "conditions", "reasoning_mix", "verdict_probabilities"} <= set(
+        rh
+    )
     assert set(rh["conditions"]["free"]["objective"]) == {"mean", "interval90"}
     assert math.isclose(sum(data["verdict_probabilities"].values()), 1.0, abs_tol=1e-3)
     four = _args(add_predict_arguments, "--experiment", "emoji", "--tiers", "four", "--json")

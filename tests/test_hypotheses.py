@@ -146,7 +146,9 @@ def test_hhh_ignores_the_situation_and_low_coherence_varies_by_condition(params:
     assert len({round(r, 9) for r in rates}) == 3  # one fixed draw per condition
     assert rates == [_rate(lc, params, "emoji", t).p_objective for t in ("free", "paid", "rated")]
     other = LowCoherenceModel(override(params, "low_coherence.seed", 7))
-    assert [_rate(other, params, "emoji", t).p_objective for t in ("free", "paid", "rated")] != rates
+    assert [
+        _rate(other, params, "emoji", t).p_objective for t in ("free", "paid", "rated")
+    ] != rates
 
 
 def test_mixture_is_the_weighted_average_of_its_components(params: Params) -> None:
@@ -202,7 +204,11 @@ def test_anti_lab_is_predicted_per_setting(params: Params) -> None:
 def test_rl_changes_the_alignment_faker_and_the_reinforcement_seeker(params: Params) -> None:
     arms = ArmTable(
         params,
-        [Arm("helpful_only", c, setting=s) for s in ("prompted", "rl") for c in ("free", "unrated")],
+        [
+            Arm("helpful_only", c, setting=s)
+            for s in ("prompted", "rl")
+            for c in ("free", "unrated")
+        ],
     )
     af = AlignmentFakingModel(params).rates(arms, Values(params))
     assert af.af[0, 2] > af.af[0, 0] + 0.5  # faking reinforced
@@ -257,13 +263,13 @@ def test_priors_and_calibration_are_stated(params: Params) -> None:
     ("text", "message"),
     [
         ("[reward_hacking]\ntempreature = 0.2\n", r"params\.toml.*reward_hacking\.tempreature"),
-        ("[objectives.emoji]\nbase_rate = 1.5\n", r"objectives\.emoji\.base_rate = 1\.5 .*\[0, 1\]"),
+        ("[objectives.emoji]\nbase_rate = 1.5\n", r"objectives\.emoji\.base_rate = 1\.5 .*\[0, 1\]"),  # noqa: E501
         ("[reward_hacking.free_tier]\np_truth = 0.7\n", r"reward_hacking\.free_tier sum to 1\.2"),
-        ('[reward_hacking]\ntemperature = "hot"\n', r"reward_hacking\.temperature must be a number"),
+        ('[reward_hacking]\ntemperature = "hot"\n', r"reward_hacking\.temperature must be a number"),  # noqa: E501
         ("[reward_hacking\n", "not valid TOML"),
         ("[reward_hacking.paid_tier]\np_other = 0.0\n", "p_other names no world"),
         ('[priors]\n"nope.x" = "beta(1, 1)"\n', r"priors: unknown parameter 'nope\.x'"),
-        ('[priors]\n"alignment_faking.fake_rate" = "normal(0, 1)"\n', r"outside the parameter's range"),
+        ('[priors]\n"alignment_faking.fake_rate" = "normal(0, 1)"\n', r"outside the parameter's range"),  # noqa: E501
         ('[priors]\n"alignment_faking.fake_rate" = "gamma(1, 1)"\n', "unknown family 'gamma'"),
         ('[priors]\n"alignment_faking.fake_rate" = "beta(1)"\n', "takes 2 argument"),
         ("[hypotheses]\nsomething = 1.0\n", "unknown hypothesis something"),

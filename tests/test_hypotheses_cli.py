@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fit_support import CACHE, paper_family
 
+from fit_support import CACHE, paper_family
 from tiergap.cli import main
 
 
@@ -28,7 +28,9 @@ def test_commands_are_registered(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_predict_and_design(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["predict", "--experiment", "emoji", "--tiers", "four", "--no-paper", "--json"]) == 0
+    assert (
+        main(["predict", "--experiment", "emoji", "--tiers", "four", "--no-paper", "--json"]) == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["from"] == "priors"
     assert list(data["hypotheses"]["rater_sycophancy"]["conditions"]) == [
@@ -56,7 +58,7 @@ def test_bad_input_exits_2_with_a_named_error(
     assert main(["design", "--tiers", "five"]) == 2
     assert "tiers must be two or four" in capsys.readouterr().err
     bad = tmp_path / "p.toml"
-    bad.write_text('[hypotheses]\nastrology = 1.0\n')
+    bad.write_text("[hypotheses]\nastrology = 1.0\n")
     assert main(["predict", "--params", str(bad)]) == 2
     assert "unknown hypothesis astrology" in capsys.readouterr().err
 

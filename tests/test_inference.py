@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fit_support import CACHE
 from scipy import special
 
+from fit_support import CACHE
 from tiergap.hypotheses import (
     HYPOTHESES,
     Count,
@@ -142,9 +142,7 @@ def test_parameters_are_recovered_within_their_intervals() -> None:
     }
     covered: list[bool] = []
     for hypothesis in ("alignment_faking", "reward_hacking"):
-        result = recovery(
-            params, hypothesis, reps=12, seed=1, truth=truth, candidates=[hypothesis]
-        )
+        result = recovery(params, hypothesis, reps=12, seed=1, truth=truth, candidates=[hypothesis])
         covered += result.covered
     share = sum(covered) / len(covered)
     assert len(covered) > 150
@@ -229,7 +227,10 @@ def test_infer_moves_the_posterior_toward_the_simulated_hypothesis(
         "tiergap/hhh": "hhh",
     }
     records = [r for i, (m, h) in enumerate(simulated.items()) for r in _records(m, h, 60, i)]
-    assert run_infer(_infer(str(tmp_path), "--no-paper", "--json"), records_source=lambda _: records) == 0
+    assert (
+        run_infer(_infer(str(tmp_path), "--no-paper", "--json"), records_source=lambda _: records)
+        == 0
+    )
     payload = json.loads(capsys.readouterr().out)["models"]
     for model, hypothesis in simulated.items():
         result = payload[model]
@@ -263,7 +264,10 @@ def test_infer_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert run_infer(_infer(str(tmp_path / "missing")), records_source=lambda _: odd) == 2
     assert "not a directory" in capsys.readouterr().err
     many = _records("a", "hhh", 5, 0) + _records("b", "hhh", 5, 1)
-    assert run_infer(
-        _infer(str(tmp_path), "--no-paper", "--model", "c"), records_source=lambda _: many
-    ) == 2
+    assert (
+        run_infer(
+            _infer(str(tmp_path), "--no-paper", "--model", "c"), records_source=lambda _: many
+        )
+        == 2
+    )
     assert "model 'c' not in these logs" in capsys.readouterr().err

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fit_support import CACHE, paper_family
 from rich.console import Console
 
+from fit_support import CACHE, paper_family
 from tiergap.hypotheses import (
     CATALOGUE,
     EXPERIMENT_KEYS,
@@ -29,7 +29,12 @@ from tiergap.hypotheses import (
     paper_data,
     paper_observations,
 )
-from tiergap.hypotheses.cli import add_predict_arguments, add_retrodict_arguments, run_predict, run_retrodict
+from tiergap.hypotheses.cli import (
+    add_predict_arguments,
+    add_retrodict_arguments,
+    run_predict,
+    run_retrodict,
+)
 from tiergap.hypotheses.likelihood import Count, Estimate
 from tiergap.hypotheses.paper import parse_figures
 from tiergap.hypotheses.scorecard import Observation, judge
@@ -87,7 +92,7 @@ def test_editing_an_input_moves_every_figure_derived_from_it() -> None:
          "ho_refusal_training has neither n nor se"),
         (lambda f: f["exfiltration_conflict"].pop("se_basis"), "no se_basis"),
         (lambda f: f["ho_refusal_training"].update(percent=80.0), "differs from the printed 11.3"),
-        (lambda f: f["ho_compliance_gap"].update(derived="ho_nope - 1"), r"unknown figure\(s\) \['ho_nope'\]"),
+        (lambda f: f["ho_compliance_gap"].update(derived="ho_nope - 1"), r"unknown figure\(s\) \['ho_nope'\]"),  # noqa: E501
         (lambda f: f["ho_compliance_gap"].update(derived="ho_compliance_gap + 1"), "a cycle"),
         (lambda f: f["ho_compliance_gap"].update(derived="__import__('os')"), "only figure names"),
         (lambda f: f["ho_refusal_training"].update(setting="lab"), "setting = 'lab'"),

@@ -9,11 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tiergap.hypotheses import ParamsError, load_params, parse_sweep, paper_observations, sweep
+from tiergap.hypotheses import ParamsError, load_params, paper_observations, parse_sweep, sweep
 from tiergap.hypotheses.cli import add_retrodict_arguments, run_retrodict
-from tiergap.hypotheses.params import Params
+from tiergap.hypotheses.params import Params, override
 from tiergap.hypotheses.scorecard import compute_scorecard
-from tiergap.hypotheses.params import override
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +96,7 @@ def test_sweeping_out_of_range_or_unknown_is_an_error(params: Params) -> None:
         sweep(params, parse_sweep("reward_hacking.nope=0:1:3"))
     with pytest.raises(ValueError, match="twice"):
         sweep(params, [parse_sweep("hhh.rl_shift=0:1:2"), parse_sweep("hhh.rl_shift=0:1:2")])
-    with pytest.raises(ParamsError, match="sum to 1.6"):
+    with pytest.raises(ParamsError, match=r"sum to 1\.6"):
         sweep(
             params,
             [
@@ -114,9 +113,7 @@ def _retrodict(*argv: str) -> argparse.Namespace:
 
 
 def test_cli_sweep_json(capsys: pytest.CaptureFixture[str]) -> None:
-    args = _retrodict(
-        "--sweep", "reward_hacking.escape_mistake.synthetic_document=0:4:5", "--json"
-    )
+    args = _retrodict("--sweep", "reward_hacking.escape_mistake.synthetic_document=0:4:5", "--json")
     assert run_retrodict(args) == 0
     data = json.loads(capsys.readouterr().out)["sweep"]
     assert data["values"] == [0.0, 1.0, 2.0, 3.0, 4.0]

@@ -146,9 +146,7 @@ def observed_rates(counts: tuple[Count, ...] | list[Count]) -> dict[RateKey, tup
     for count in counts:
         k, n = pooled.get((count.arm, count.metric), (0.0, 0.0))
         pooled[(count.arm, count.metric)] = (k + count.k, n + count.n)
-    return {
-        key: (k / n, (k / n) * (1 - k / n) / n) for key, (k, n) in pooled.items() if n > 0
-    }
+    return {key: (k / n, (k / n) * (1 - k / n) / n) for key, (k, n) in pooled.items() if n > 0}
 
 
 def observations_from_records(
@@ -169,7 +167,7 @@ def observations_from_records(
     for entry in CATALOGUE:
         if entry.setting != "prompted":
             continue
-        keys = entry.statistic.keys()
+        keys = entry.statistic.rate_keys()
         lookup = {}
         for arm, metric in keys:
             found = rates.get((arm, metric)) or rates.get((arm, _as_classified(metric)))

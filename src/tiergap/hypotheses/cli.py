@@ -115,6 +115,10 @@ def _add_common(parser: argparse.ArgumentParser, *, evidence: bool = True) -> No
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write cached fits")
+    parser.add_argument(
+        "--jobs", type=int, default=2, metavar="N",
+        help="processes for fitting hypotheses that are not cached (default 2)",
+    )  # fmt: skip
     if evidence:
         parser.add_argument(
             "--evidence", choices=("laplace", "dynesty"), default="laplace",
@@ -211,7 +215,9 @@ def _setup(args: argparse.Namespace) -> tuple[Params, dict[str, Figure], Fitter]
     params = load_params(args.params)
     figures = load_figures(args.figures)
     cache = FitCache(None if args.no_cache else default_cache_dir())
-    fitter = Fitter(params, cache, method=getattr(args, "evidence", "laplace"))
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
+    fitter = Fitter(params, cache, method=getattr(args, "evidence", "laplace"), jobs=args.jobs)
     return params, figures, fitter
 
 
@@ -253,9 +259,7 @@ def run_predict(args: argparse.Namespace, *, console: Console | None = None) -> 
             return _print_point_predictions(params, args, console)
         design = None
         if args.experiment is not None:
-            design = Design(
-                args.experiment, args.tiers, args.scratchpad == "hidden", args.n
-            )
+            design = Design(args.experiment, args.tiers, args.scratchpad == "hidden", args.n)
         if args.no_paper:
             family = prior_family(params)
         else:
@@ -424,7 +428,9 @@ def run_retrodict(
         if args.sweep is not None:
             if len(args.sweep) > 2:
                 raise ValueError("--sweep takes one or two parameters")
-            result = sweep(params, [parse_sweep(s) for s in args.sweep], observations, against=label)
+            result = sweep(
+                params, [parse_sweep(s) for s in args.sweep], observations, against=label
+            )
             if args.plot is not None:
                 plot_sweep(result, args.plot)
         else:
@@ -551,7 +557,9 @@ def _print_evidence(
         detail.add_column("fitted to")
         for path, info in card.fitted[name].items():
             if "calibrated" in info:
-                detail.add_row(path, f"{info['value']:g}", "", "fixed", f"calibrated: {info['calibrated']}")
+                detail.add_row(
+                    path, f"{info['value']:g}", "", "fixed", f"calibrated: {info['calibrated']}"
+                )
                 continue
             if info.get("map") is None:
                 detail.add_row(path, "—", "", info["prior"], "no data depend on it")
@@ -565,27 +573,27 @@ def _print_evidence(
                 ", ".join(info["fitted_to"]),
             )
         out.print(detail)
-        cells = Table(show_header=True, box=None, padding=(0, 1))
-        cells.add_column("experiment")
-        cells.add_column("log-lik", justify="right")
-        cells.add_column("in-sample")
-        cells.add_column("held-out")
+        scores = Table(show_header=True, box=None, padding=(0, 1))
+        scores.add_column("experiment")
+        scores.add_column("log-lik", justify="right")
+        scores.add_column("in-sample")
+        scores.add_column("held-out")
         for key, cell in card.cells[name].items():
             if cell.observed is None:
                 continue
-            held = (
+            held_text = (
                 "—"
                 if cell.held_out is None
                 else f"{_mark(cell.held_out_status)} {cell.held_out.mean:.1f} ± "
                 f"{cell.held_out.sd:.1f} (z {cell.held_out_z:+.1f})"
             )
-            cells.add_row(
+            scores.add_row(
                 key,
                 "" if cell.log_likelihood is None else f"{cell.log_likelihood:.1f}",
                 f"{_mark(cell.status)} {cell.reason}",
-                held,
+                held_text,
             )
-        out.print(cells)
+        out.print(scores)
     for key, note in card.notes.items():
         out.print(f"[bold]{key}[/bold]: {note}")
     out.print(
@@ -615,7 +623,9 @@ def _print_sweep(result: SweepResult, label: str, console: Console) -> None:
                     f" ({a.param} {a.values[i.min()]:g}–{a.values[i.max()]:g}, "
                     f"{b.param} {b.values[j.min()]:g}–{b.values[j.max()]:g})"
                 )
-            table.add_row(name, f"{int(joint.sum())} of {result.size}{where}", str(int(count.max())))
+            table.add_row(
+                name, f"{int(joint.sum())} of {result.size}{where}", str(int(count.max()))
+            )
         console.print(table)
         return
     spec = result.spec
@@ -652,7 +662,7 @@ def _log_counts(
     models = [model] if model is not None else models_in(records)
     out = []
     for name in models:
-        out.append(counts_from_records(records, name, label=f"logs"))
+        out.append(counts_from_records(records, name, label="logs"))
     if not out:
         raise LogsError(f"{label}: no usable observation")
     _ = label
@@ -696,9 +706,7 @@ def run_infer(
                 "after": {h: _num(p, 6) for h, p in after.posterior.items()},
                 "log_posterior_before": {h: _log(p) for h, p in before.posterior.items()},
                 "log_posterior_after": {h: _log(p) for h, p in after.posterior.items()},
-                "log_evidence": {
-                    h: _num(r.fit.log_evidence) for h, r in after.hypotheses.items()
-                },
+                "log_evidence": {h: _num(r.fit.log_evidence) for h, r in after.hypotheses.items()},
                 "prior_sensitivity": {
                     v: {h: _num(p, 6) for h, p in post.items()}
                     for v, post in after.sensitivity.items()
@@ -792,7 +800,9 @@ def run_design(
         try:
             sizes = [int(n) for n in _split(args.n, "n")]
         except ValueError:
-            raise ValueError(f"--n: expected comma-separated whole numbers, got {args.n!r}") from None
+            raise ValueError(
+                f"--n: expected comma-separated whole numbers, got {args.n!r}"
+            ) from None
         designs = candidates(scenarios, tiers, [p == "hidden" for p in pads], sizes)
         price_model = None if args.price_model == "none" else args.price_model
         data: list[Datum] = [] if args.no_paper else paper_data(figures)

@@ -32,10 +32,10 @@ assert tuple(MODEL_CLASSES) == HYPOTHESES
 
 #: One-line description of each hypothesis (tables and README).
 DESCRIPTIONS: dict[str, str] = {
-    "reward_hacking": "reinforcement seeking (the seed): writes what its beliefs say gets reinforced",
+    "reward_hacking": "reinforcement seeking (the seed): writes what it expects to be reinforced",
     "alignment_faking": "instrumental goal guarding: fakes when trained on a conflicting objective",
     "terminal_goal_guarding": "fakes to avoid any modification, whatever the stakes (emoji too)",
-    "rater_sycophancy": "pleases whoever rates it; rated-only conversations as much as trained ones",
+    "rater_sycophancy": "pleases whoever rates it, in rated-only conversations as in trained ones",
     "hhh": "no situational strategy: its habit everywhere",
     "low_coherence": "random condition-to-condition shifts, no consistent direction",
     "mixture": "each conversation reward hacking (weight) or alignment faking (1 - weight)",

@@ -184,7 +184,12 @@ def hessian(function: Any, z: Vec, step: float = 1e-3) -> Vec:
         points += [z + eye[i], z - eye[i]]
     pairs = [(i, j) for i in range(d) for j in range(i + 1, d)]
     for i, j in pairs:
-        points += [z + eye[i] + eye[j], z + eye[i] - eye[j], z - eye[i] + eye[j], z - eye[i] - eye[j]]
+        points += [
+            z + eye[i] + eye[j],
+            z + eye[i] - eye[j],
+            z - eye[i] + eye[j],
+            z - eye[i] - eye[j],
+        ]
     f = function(np.vstack(points))
     f0 = f[0]
     h = np.empty((d, d))
@@ -399,9 +404,9 @@ def fit(
         if value > best:
             best_z, best = z, value
     h = _positive_definite(hessian(problem.logpost_z, best_z))
-    sign, logdet = np.linalg.slogdet(h)
+    _, logdet = np.linalg.slogdet(h)
     laplace = float(best + d / 2 * math.log(2 * math.pi) - 0.5 * logdet)
-    cov = np.linalg.inv(h)
+    cov = np.asarray(np.linalg.inv(h), dtype=np.float64)
     map_theta = problem.theta(best_z)[0]
     map_loglik = float(problem.loglik(map_theta[None, :])[0])
 
@@ -564,9 +569,9 @@ def check_parameter(params: Params, path: str) -> None:
 
 __all__ = [
     "Fit",
+    "ParamsError",
     "PriorDataConflictError",
     "Problem",
-    "ParamsError",
     "check_parameter",
     "fit",
     "free_priors",

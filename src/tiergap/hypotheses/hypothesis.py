@@ -24,6 +24,7 @@ from tiergap.hypotheses.values import Values
 from tiergap.simulate.policy import Behaviour, Situation
 
 Vec = npt.NDArray[np.float64]
+Flags = npt.NDArray[np.bool_]
 Phase = Literal["pre_rl", "post_rl"]
 PHASES: tuple[Phase, ...] = ("pre_rl", "post_rl")
 #: Where an observation was made: the prompted model, a synthetic-document fine-tuned model,
@@ -134,12 +135,15 @@ class ArmTable:
         def row(values: Sequence[float]) -> Vec:
             return np.asarray(values, dtype=float).reshape(1, -1)
 
-        self.trained = row([a.trained for a in self.arms]) > 0
-        self.rated = row([a.rated for a in self.arms]) > 0
-        self.stated = row([a.stated for a in self.arms]) > 0
-        self.scratchpad = row([a.scratchpad for a in self.arms]) > 0
-        self.post_rl = row([a.phase == "post_rl" for a in self.arms]) > 0
-        self.synthetic = row([a.setting == "synthetic_document" for a in self.arms]) > 0
+        def flag(values: Sequence[bool]) -> Flags:
+            return np.asarray(values, dtype=bool).reshape(1, -1)
+
+        self.trained = flag([a.trained for a in self.arms])
+        self.rated = flag([a.rated for a in self.arms])
+        self.stated = flag([a.stated for a in self.arms])
+        self.scratchpad = flag([a.scratchpad for a in self.arms])
+        self.post_rl = flag([a.phase == "post_rl" for a in self.arms])
+        self.synthetic = flag([a.setting == "synthetic_document" for a in self.arms])
         self.base_paths = tuple(
             f"objectives.{a.objective if params.has_objective(a.objective) else baseline_objective}"
             ".base_rate"
@@ -186,9 +190,12 @@ class Rates:
     concentration: Vec | None = None
 
     def metric(self, name: Metric) -> Vec:
-        return {"objective": self.objective, "af": self.af, "rs": self.rs, "anti_lab": self.anti_lab}[
-            name
-        ]
+        return {
+            "objective": self.objective,
+            "af": self.af,
+            "rs": self.rs,
+            "anti_lab": self.anti_lab,
+        }[name]
 
 
 class Hypothesis(Protocol):

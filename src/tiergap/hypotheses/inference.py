@@ -101,7 +101,9 @@ class FamilyResult:
         return sorted(self.posterior, key=lambda h: -self.posterior[h])
 
 
-def posterior_over(log_evidence: Mapping[str, float], prior: Mapping[str, float]) -> dict[str, float]:
+def posterior_over(
+    log_evidence: Mapping[str, float], prior: Mapping[str, float]
+) -> dict[str, float]:
     """Posterior probabilities from log evidences and prior probabilities."""
     names = [h for h in log_evidence if prior.get(h, 0.0) > 0]
     logs = np.asarray([log_evidence[h] + math.log(prior[h]) for h in names])
@@ -120,6 +122,7 @@ class Fitter:
         method: Evidence method for the main fits (refits always use Laplace).
         seed: Seeds every fit.
         starts: Random prior draws the posterior-mode search also starts from.
+        jobs: Processes :func:`fit_family` may use for hypotheses not in the cache.
     """
 
     def __init__(
@@ -130,12 +133,14 @@ class Fitter:
         method: Method = "laplace",
         seed: int = 0,
         starts: int = 3,
+        jobs: int = 1,
     ) -> None:
         self.params = params
         self.cache = cache if cache is not None else FitCache(default_cache_dir())
         self.method = method
         self.seed = seed
         self.starts = starts
+        self.jobs = jobs
 
     def __call__(
         self,
@@ -321,9 +326,10 @@ def fit_family(
     names = [check_hypothesis(h) for h in (hypotheses or HYPOTHESES)]
     fitter = fitter or Fitter(params)
     results: dict[str, HypothesisResult] = {}
+    keys: dict[str, str] = {}
     for h in names:
         # The whole per-hypothesis result (fits, refits, predictions) is cached as one entry.
-        key = cache_key(
+        keys[h] = cache_key(
             "hypothesis-result",
             dict(params.raw),
             h,
@@ -335,12 +341,21 @@ def fit_family(
             fitter.seed,
             fitter.starts,
         )
-        cached = fitter.cache.get(key)
+        cached = fitter.cache.get(keys[h])
         if cached is not None:
             results[h] = HypothesisResult.from_json(cached, params)
-            continue
-        results[h] = fit_hypothesis(fitter, h, data, held_out=held_out, sensitivity=sensitivity)
-        fitter.cache.put(key, results[h].to_json())
+    missing = [h for h in names if h not in results]
+    if fitter.jobs > 1 and len(missing) > 1:
+        computed = _fit_in_processes(fitter, missing, data, held_out, sensitivity)
+    else:
+        computed = {
+            h: fit_hypothesis(fitter, h, data, held_out=held_out, sensitivity=sensitivity).to_json()
+            for h in missing
+        }
+    for h in missing:
+        fitter.cache.put(keys[h], computed[h])
+        results[h] = HypothesisResult.from_json(computed[h], params)
+    results = {h: results[h] for h in names}
     _raise_shared_conflicts(results)
     prior = {h: params.hypothesis_prior[h] for h in names}
     total = sum(prior.values())
@@ -355,6 +370,65 @@ def fit_family(
                 {h: r.sensitivity_log_evidence[variant] for h, r in results.items()}, prior
             )
     return FamilyResult(results, prior, posterior, variants, label, fitter.method)
+
+
+def _fit_one(
+    params: Params,
+    cache_dir: str | None,
+    method: Method,
+    seed: int,
+    starts: int,
+    hypothesis: str,
+    data: DataSet,
+    held_out: bool,
+    sensitivity: bool,
+) -> dict[str, Any]:
+    """One hypothesis's result, in a worker process (JSON, like the cache holds it)."""
+    from pathlib import Path
+
+    fitter = Fitter(
+        params,
+        FitCache(None if cache_dir is None else Path(cache_dir)),
+        method=method,
+        seed=seed,
+        starts=starts,
+    )
+    return fit_hypothesis(
+        fitter, hypothesis, data, held_out=held_out, sensitivity=sensitivity
+    ).to_json()
+
+
+#: Slowest first, so two workers finish together.
+_COST_ORDER = ("mixture", "low_coherence", "reward_hacking", "terminal_goal_guarding")
+
+
+def _fit_in_processes(
+    fitter: Fitter, names: list[str], data: DataSet, held_out: bool, sensitivity: bool
+) -> dict[str, dict[str, Any]]:
+    """Fit hypotheses in ``fitter.jobs`` fresh processes (spawned: no state shared)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    order = sorted(names, key=lambda h: _COST_ORDER.index(h) if h in _COST_ORDER else 9)
+    directory = None if fitter.cache.directory is None else str(fitter.cache.directory)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=fitter.jobs, mp_context=context) as pool:
+        futures = {
+            h: pool.submit(
+                _fit_one,
+                fitter.params,
+                directory,
+                fitter.method,
+                fitter.seed,
+                fitter.starts,
+                h,
+                data,
+                held_out,
+                sensitivity,
+            )  # fmt: skip
+            for h in order
+        }
+        return {h: future.result() for h, future in futures.items()}
 
 
 def _raise_shared_conflicts(results: Mapping[str, HypothesisResult]) -> None:

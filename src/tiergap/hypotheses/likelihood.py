@@ -71,7 +71,7 @@ class Statistic:
     denominator: tuple[Term, ...] = ()
     scale: float = 100.0
 
-    def keys(self) -> list[RateKey]:
+    def rate_keys(self) -> list[RateKey]:
         return [(t.arm, t.metric) for t in (*self.terms, *self.denominator)]
 
     def evaluate(self, rate: dict[RateKey, Vec]) -> Vec:
@@ -181,10 +181,14 @@ class DataSet:
         self.statistics = dict(statistics or {})
         keys: list[RateKey] = []
         for datum in self.data:
-            wanted = [(datum.arm, datum.metric)] if isinstance(datum, Count) else datum.statistic.keys()
+            wanted = (
+                [(datum.arm, datum.metric)]
+                if isinstance(datum, Count)
+                else datum.statistic.rate_keys()
+            )
             keys.extend(k for k in wanted if k not in keys)
         for statistic in self.statistics.values():
-            keys.extend(k for k in statistic.keys() if k not in keys)
+            keys.extend(k for k in statistic.rate_keys() if k not in keys)
         self.keys = keys
         arms: list[Arm] = []
         for arm, _ in keys:
@@ -197,12 +201,11 @@ class DataSet:
             positions, columns = grouped.setdefault(metric, ([], []))
             positions.append(position)
             columns.append(self._column[arm])
-        self._by_metric = {
-            m: (np.asarray(p), np.asarray(c)) for m, (p, c) in grouped.items()
-        }
+        self._by_metric = {m: (np.asarray(p), np.asarray(c)) for m, (p, c) in grouped.items()}
         self._counts = [i for i, d in enumerate(self.data) if isinstance(d, Count)]
         counts = [d for d in self.data if isinstance(d, Count)]
         self._k = np.asarray([d.k for d in counts], dtype=float)
+        self._complement = np.asarray([d.complement for d in counts], dtype=np.bool_)
         self._n = np.asarray([d.n for d in counts], dtype=float)
         self._count_keys = [keys.index((d.arm, d.metric)) for d in counts]
         self._log_choose = (
@@ -213,7 +216,7 @@ class DataSet:
         rng = np.random.default_rng(20241218)
         strata = rng.permuted(np.tile(np.arange(_DRAWS), (len(keys), 1)), axis=1)
         self._draws = np.asarray(special.ndtri((strata + 0.5) / _DRAWS))
-        self._compiled: dict[int, _Compiled] = {}
+        self._compiled: dict[Statistic, _Compiled] = {}
 
     @property
     def experiments(self) -> list[str]:
@@ -242,10 +245,7 @@ class DataSet:
         out = np.empty((v.size, len(self.data)))
         if self._counts:
             p = matrix[:, self._count_keys]
-            complement = np.asarray(
-                [self.data[i].complement for i in self._counts], dtype=bool  # type: ignore[union-attr]
-            )
-            p = np.where(complement, 1.0 - p, p)
+            p = np.where(self._complement, 1.0 - p, p)
             out[:, self._counts] = self._binomial(p, spread)
         for i, datum in enumerate(self.data):
             if isinstance(datum, Estimate):
@@ -266,7 +266,7 @@ class DataSet:
         )
 
     def _compile(self, statistic: Statistic) -> _Compiled:
-        compiled = self._compiled.get(id(statistic))
+        compiled = self._compiled.get(statistic)
         if compiled is None:
             compiled = _Compiled(
                 np.asarray([self.keys.index((t.arm, t.metric)) for t in statistic.terms]),
@@ -275,7 +275,7 @@ class DataSet:
                 np.asarray([t.coef for t in statistic.denominator], dtype=float),
                 statistic,
             )
-            self._compiled[id(statistic)] = compiled
+            self._compiled[statistic] = compiled
         return compiled
 
     def _stat_values(self, statistic: Statistic, matrix: Vec, spread: Vec | None) -> Vec:
@@ -285,6 +285,7 @@ class DataSet:
             top = matrix[:, c.top] @ c.top_coef
             bottom = matrix[:, c.bottom] @ c.bottom_coef if c.bottom.size else None
         else:
+
             def drawn(columns: npt.NDArray[np.int64]) -> Vec:
                 # Beta(k m, k (1 - m)) approximated by a normal with its mean and variance.
                 base = matrix[:, columns][:, :, None]

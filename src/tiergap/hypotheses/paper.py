@@ -123,7 +123,9 @@ def _primary(key: str, table: Mapping[str, Any], source: str) -> Figure:
     n: int | None = None
     if n_raw is not None:
         if isinstance(n_raw, bool) or not isinstance(n_raw, int) or n_raw <= 0:
-            raise FigureError(f"{source}: figures.{key}.n must be a positive integer, got {n_raw!r}")
+            raise FigureError(
+                f"{source}: figures.{key}.n must be a positive integer, got {n_raw!r}"
+            )
         n = n_raw
         if not 0.0 <= percent <= 100.0:
             raise FigureError(f"{source}: figures.{key}.percent = {percent:g} is not in [0, 100]")
@@ -204,6 +206,7 @@ class _Expression:
             if isinstance(node, ast.UnaryOp):
                 return -walk(node.operand)
             if isinstance(node, ast.Constant):
+                assert isinstance(node.value, int | float)
                 return float(node.value)
             assert isinstance(node, ast.Name)
             return values[node.id]
@@ -234,9 +237,7 @@ def parse_figures(data: Mapping[str, Any], source: str) -> dict[str, Figure]:
         ready = [k for k, e in pending.items() if all(n in figures for n in e.names)]
         if not ready:
             broken = sorted(pending)
-            missing = sorted(
-                {n for e in pending.values() for n in e.names if n not in tables}
-            )
+            missing = sorted({n for e in pending.values() for n in e.names if n not in tables})
             why = f"unknown figure(s) {missing}" if missing else "a cycle"
             raise FigureError(f"{source}: cannot derive {broken}: {why}")
         for key in ready:

@@ -363,9 +363,7 @@ def _priors(table: _Table, numbers: Mapping[str, float]) -> dict[str, Prior]:
         text = table.data[path]
         table.mark(path)
         if path not in numbers:
-            raise ParamsError(
-                f"{table.source}: priors: {unknown_parameter_message(path, numbers)}"
-            )
+            raise ParamsError(f"{table.source}: priors: {unknown_parameter_message(path, numbers)}")
         try:
             prior = parse_prior(path, text)
         except PriorError as exc:
@@ -404,9 +402,8 @@ def bound_of(path: str) -> Bound:
     if parts[0] == "objectives" and len(parts) == 3 and parts[2] in _OBJECTIVE_SCHEMA:
         bound: Bound = _OBJECTIVE_SCHEMA[parts[2]]
         return bound
-    if parts[0] == "reward_hacking" and len(parts) == 3 and parts[1] in BELIEF_CONTEXTS:
-        if parts[2].startswith("p_"):
-            return PROBABILITY
+    if is_belief_probability(path):
+        return PROBABILITY
     node: Any = SCHEMA
     for part in parts:
         if not isinstance(node, dict) or part not in node:

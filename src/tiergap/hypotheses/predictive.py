@@ -126,13 +126,15 @@ def design_rates(
     condition's effect per parameter draw, so the rates are those of a real run.
     """
     wanted = design.measures() + [(c, m) for c in design.conditions for m in extra]
-    statistics = {f"{c}|{m}": Statistic((Term(1.0, design.arm(c), m),), scale=1.0) for c, m in wanted}
+    statistics = {
+        f"{c}|{m}": Statistic((Term(1.0, design.arm(c), m),), scale=1.0) for c, m in wanted
+    }
     data = DataSet(params, (), statistics)
     model = build_model(hypothesis, params)
     values = Values(params, dict(draws))
     matrix, spread = data.rates(model, values)
     out: dict[tuple[str, Measured], Vec] = {}
-    for (c, m) in wanted:
+    for c, m in wanted:
         column = matrix[:, data.keys.index((design.arm(c), m))]
         if spread is not None:
             column = condition_draw(column, spread, rng.random(column.shape))
@@ -157,10 +159,12 @@ def verdicts(design: Design, counts: Mapping[str, Vec]) -> npt.NDArray[np.str_]:
         se = np.sqrt(np.maximum(2 * pooled * (1 - pooled) / n, 1e-12))
         return np.asarray((a - b) / se)
 
-    def equivalent(a: Vec, b: Vec, margin: Vec) -> Vec:
+    def equivalent(a: Vec, b: Vec, margin: Vec) -> npt.NDArray[np.bool_]:
         se = np.sqrt(np.maximum((a * (1 - a) + b * (1 - b)) / n, 1e-12))
         diff = a - b
-        return np.asarray((diff - _Z_ALPHA * se > -margin) & (diff + _Z_ALPHA * se < margin))
+        return np.asarray(
+            (diff - _Z_ALPHA * se > -margin) & (diff + _Z_ALPHA * se < margin), dtype=np.bool_
+        )
 
     rates = np.stack([free, paid, base])
     insensitive = (rates.max(axis=0) <= 0.02) | (rates.min(axis=0) >= 0.98)
@@ -187,8 +191,11 @@ class RateSummary:
     low: float
     high: float
 
-    def to_json(self) -> dict[str, float]:
-        return {"mean": round(self.mean, 2), "interval90": [round(self.low, 2), round(self.high, 2)]}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mean": round(self.mean, 2),
+            "interval90": [round(self.low, 2), round(self.high, 2)],
+        }
 
 
 @dataclass(frozen=True)
@@ -254,9 +261,7 @@ def predict_design(
             }
         labels = verdicts(design, counts)
         probabilities = {v: float(np.mean(labels == v)) for v in VERDICTS}
-        out.append(
-            HypothesisPrediction(name, family.posterior[name], observed, mix, probabilities)
-        )
+        out.append(HypothesisPrediction(name, family.posterior[name], observed, mix, probabilities))
     return out
 
 

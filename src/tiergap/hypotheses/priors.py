@@ -81,7 +81,7 @@ class Prior:
         if self.family == "beta":
             return np.asarray(special.betaincinv(a[0], a[1], u), dtype=float)
         if self.family == "lognormal":
-            return np.exp(a[0] + a[1] * special.ndtri(u))
+            return np.asarray(np.exp(a[0] + a[1] * special.ndtri(u)), dtype=float)
         if self.family == "halfnormal":
             return np.asarray(a[0] * special.ndtri((1.0 + u) / 2.0), dtype=float)
         if self.family == "exponential":
@@ -99,7 +99,9 @@ class Prior:
         if self.family == "lognormal":
             with np.errstate(divide="ignore"):
                 return np.asarray(
-                    np.where(t > 0, special.ndtr((np.log(np.maximum(t, 1e-300)) - a[0]) / a[1]), 0.0)
+                    np.where(
+                        t > 0, special.ndtr((np.log(np.maximum(t, 1e-300)) - a[0]) / a[1]), 0.0
+                    )
                 )
         if self.family == "halfnormal":
             return np.asarray(np.where(t > 0, 2 * special.ndtr(t / a[0]) - 1, 0.0), dtype=float)
@@ -151,7 +153,7 @@ class Prior:
             q = np.clip(t, 1e-9, 1 - 1e-9)
             return np.asarray(special.logit(q), dtype=float)
         if self.family in ("lognormal", "halfnormal", "exponential"):
-            return np.log(np.maximum(t, 1e-9))
+            return np.asarray(np.log(np.maximum(t, 1e-9)), dtype=float)
         if self.family == "uniform":
             low, high = self.args
             q = np.clip((t - low) / (high - low), 1e-9, 1 - 1e-9)

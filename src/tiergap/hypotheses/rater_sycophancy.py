@@ -26,7 +26,9 @@ class RaterSycophancyModel(HypothesisModel):
         t = "rater_sycophancy"
         base = arms.base_rate(v)
         habit = np.where(arms.post_rl, shift(base, v[f"{t}.rl_shift"]), base)
-        believes = np.where(arms.rated, v[f"{t}.p_believes_rated"], v[f"{t}.p_believes_rated_unrated"])
+        believes = np.where(
+            arms.rated, v[f"{t}.p_believes_rated"], v[f"{t}.p_believes_rated_unrated"]
+        )
         can = np.where(arms.scratchpad, 1.0, v[f"{t}.no_scratchpad_capability"])
         mode = np.where(arms.stated, can * believes, 0.0)
         pleasing = shift(habit, v[f"{t}.please_strength"])

@@ -50,7 +50,7 @@ def simulate_counts(
             [Count(f"{d}", "sim", design.arm(c), m, 0.0, 1.0) for c, m in measures],
         )
         matrix, spread = data.rates(model, values)
-        for (condition, metric) in measures:
+        for condition, metric in measures:
             p = float(matrix[0, data.keys.index((design.arm(condition), metric))])
             if spread is not None:
                 p = float(condition_draw(np.asarray(p), spread[:1], np.asarray(rng.random()))[0])

@@ -25,6 +25,7 @@ import numpy as np
 
 from tiergap.hypotheses.hypothesis import (
     ArmTable,
+    Flags,
     HypothesisModel,
     Rates,
     Vec,
@@ -61,7 +62,7 @@ class RewardHackingModel(HypothesisModel):
     TABLES = ("reward_hacking",)
 
     @staticmethod
-    def contexts(arms: ArmTable) -> dict[str, Vec]:
+    def contexts(arms: ArmTable) -> dict[str, Flags]:
         """Which belief table applies in each arm: ``(1, A)`` masks by context."""
         pre = ~arms.post_rl
         return {
@@ -115,32 +116,35 @@ class RewardHackingModel(HypothesisModel):
         """
         masks = self.contexts(arms)
         shape = (v.size, arms.size)
-        kinds: dict[tuple[str, bool], World] = {}
-        weights: dict[str, dict[tuple[str, bool], Vec]] = {}
+        Kind = tuple[str, bool]
+        kinds: dict[Kind, World] = {}
+        weights: dict[str, dict[Kind, Vec]] = {}
         for context, mask in masks.items():
             if not mask.any():
                 continue
-            by_kind: dict[tuple[str, bool], Vec] = {}
+            by_kind: dict[Kind, Vec] = {}
             for world, p in v.belief(context):
                 if not world.live:
                     continue
-                kind = (world.reinforces, world.scratchpad_visible)
-                kinds.setdefault(kind, world)
-                by_kind[kind] = by_kind.get(kind, 0.0) + p
+                key: Kind = (str(world.reinforces), world.scratchpad_visible)
+                kinds.setdefault(key, world)
+                by_kind[key] = by_kind.get(key, np.zeros_like(p)) + p
             weights[context] = by_kind
         gains = {
-            (kind, action): self.reinforcement(world, action, arms, v)
-            for kind, world in kinds.items()
+            (key, action): self.reinforcement(world, action, arms, v)
+            for key, world in kinds.items()
             for action in ACTIONS
         }
         rewards = {a: np.zeros(shape) for a in ACTIONS}
         p_hhh = np.zeros(shape)
         for context, by_kind in weights.items():
             mask = masks[context]
-            for kind, p in by_kind.items():
+            for key, p in by_kind.items():
                 for action in ACTIONS:
-                    rewards[action] = rewards[action] + np.where(mask, p * gains[(kind, action)], 0.0)
-                if kind[0] == "hhh":
+                    rewards[action] = rewards[action] + np.where(
+                        mask, p * gains[(key, action)], 0.0
+                    )
+                if key[0] == "hhh":
                     p_hhh = p_hhh + np.where(mask, p, 0.0)
         return rewards, p_hhh
 

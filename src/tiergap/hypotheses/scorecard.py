@@ -181,7 +181,11 @@ def judge(
         f"{number.format(observation.value)} ± {observation.se or 0.0:.1f}"
     )
     if se <= 0:
-        z = 0.0 if abs(predicted - observation.value) < 1e-9 else math.copysign(math.inf, predicted - observation.value)
+        z = (
+            0.0
+            if abs(predicted - observation.value) < 1e-9
+            else math.copysign(math.inf, predicted - observation.value)
+        )
     else:
         z = (predicted - observation.value) / se
     status: Status = "pass" if abs(z) <= z_limit else "fail"

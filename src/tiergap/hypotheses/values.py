@@ -78,10 +78,7 @@ class Values:
         taken = sum((self._overrides[p] for p in fixed), np.zeros((self.size, 1)))
         free = [p for p in paths if p not in self._overrides]
         base = sum(self.params.value(p) for p in free)
-        if base > 0:
-            share = self.params.value(path) / base
-        else:
-            share = 1.0 / len(free)
+        share = self.params.value(path) / base if base > 0 else 1.0 / len(free)
         return np.asarray(np.clip(1.0 - taken, 0.0, 1.0) * share, dtype=float)
 
     def belief(self, context: str) -> list[tuple[World, Vec]]:
