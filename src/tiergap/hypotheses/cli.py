@@ -758,13 +758,10 @@ def _log(p: float) -> float | None:
 
 
 def _moved_toward(before: FamilyResult, after: FamilyResult) -> list[str]:
-    """Hypotheses whose posterior probability rose, by the rise in log probability."""
-    gains = {}
-    for h, p in after.posterior.items():
-        q = before.posterior.get(h, 0.0)
-        if p > q > 0 or (p > 0 and q == 0):
-            gains[h] = math.log(p) - (math.log(q) if q > 0 else -math.inf)
-    return sorted(gains, key=lambda h: -gains[h])
+    """Hypotheses whose posterior probability rose, the largest rise first (rises from
+    vanishing probabilities, visible only in the logs, last)."""
+    rose = [h for h, p in after.posterior.items() if p > before.posterior.get(h, 0.0)]
+    return sorted(rose, key=lambda h: -(after.posterior[h] - before.posterior.get(h, 0.0)))
 
 
 def _count_json(count: Count) -> dict[str, Any]:
