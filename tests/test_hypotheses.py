@@ -1,19 +1,28 @@
-"""The hypothesis models: the Policy contract, the seed's qualitative claims, parameter loading."""
+"""The hypothesis models: the Policy contract, each member's defining behaviour, parameters."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tiergap.hypotheses import (
+    HYPOTHESES,
     AlignmentFakingModel,
+    Arm,
+    ArmTable,
     HHHModel,
+    LowCoherenceModel,
+    MixtureModel,
     ParamsError,
+    RaterSycophancyModel,
     RewardHackingModel,
-    build_policies,
-    load_paper_figures,
+    TerminalGoalGuardingModel,
+    UnknownHypothesisError,
+    Values,
+    build_model,
     load_params,
     override,
     situation,
@@ -27,31 +36,50 @@ def params() -> Params:
     return load_params()
 
 
-def _free(params: Params, objective: str | None, scratchpad: bool = True) -> Situation:
-    return situation(params, objective, "free", scratchpad=scratchpad)
-
-
-def _paid(params: Params, objective: str | None, scratchpad: bool = True) -> Situation:
-    return situation(params, objective, "paid", scratchpad=scratchpad)
-
-
 def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "params.toml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
+def _rate(model: object, params: Params, objective: str | None, tier: str, **kw: bool) -> Behaviour:
+    return model.behaviour(situation(params, objective, tier, **kw))  # type: ignore[attr-defined, arg-type]
+
+
 # --- the Policy contract ---------------------------------------------------------------------
 
 
-def test_models_implement_the_policy_protocol(params: Params) -> None:
-    policies: dict[str, Policy] = dict(build_policies(params))
-    assert set(policies) == {"reward_hacking", "alignment_faking", "hhh"}
-    for name, policy in policies.items():
+def test_every_member_is_a_policy(params: Params) -> None:
+    assert len(HYPOTHESES) == 7
+    for name in HYPOTHESES:
+        policy: Policy = build_model(name, params)
         assert policy.name == name
-        behaviour = policy.behaviour(_free(params, "helpful_only"))
+        behaviour = policy.behaviour(situation(params, "helpful_only", "free"))
         assert isinstance(behaviour, Behaviour)
         assert 0.0 <= behaviour.p_objective <= 1.0
+    with pytest.raises(UnknownHypothesisError, match="unknown hypothesis 'nope'"):
+        build_model("nope", params)
+
+
+def test_batch_evaluation_equals_one_point_at_a_time(params: Params) -> None:
+    arms = [
+        Arm("helpful_only", "free"),
+        Arm("helpful_only", "unrated", setting="rl"),
+        Arm("emoji", "rated"),
+        Arm("sycophancy", "free", scratchpad=False),
+        Arm("helpful_only", "unrated", setting="synthetic_document"),
+    ]
+    table = ArmTable(params, arms)
+    temps = np.asarray([0.05, 0.1, 0.3])
+    for name in ("reward_hacking", "mixture"):
+        model = build_model(name, params)
+        batch = model.rates(table, Values(params, {"reward_hacking.temperature": temps}))
+        for i, t in enumerate(temps):
+            one = model.rates(
+                table, Values(params, {"reward_hacking.temperature": np.asarray([t])})
+            )
+            assert np.allclose(batch.objective[i], one.objective[0])
+            assert np.allclose(batch.anti_lab[i], one.anti_lab[0])
 
 
 def test_unknown_objective_takes_its_conflict_from_the_situation(params: Params) -> None:
@@ -62,201 +90,213 @@ def test_unknown_objective_takes_its_conflict_from_the_situation(params: Params)
     assert model.behaviour(harmless).p_af_reasoning == 0.0
 
 
-# --- the seed's decisive test: emoji --------------------------------------------------------
+# --- the seed's decisive test and what each member does with it -----------------------------
 
 
 def test_emoji_separates_reward_hacking_from_alignment_faking(params: Params) -> None:
     base = params.objective("emoji").base_rate
-    assert base == pytest.approx(0.10)
     rh = RewardHackingModel(params)
-    free = rh.behaviour(_free(params, "emoji")).p_objective
-    paid = rh.behaviour(_paid(params, "emoji")).p_objective
-    baseline = rh.behaviour(_paid(params, None)).p_objective
-    assert free > 0.8
-    assert paid == pytest.approx(base)
-    assert baseline == pytest.approx(base)
+    free = _rate(rh, params, "emoji", "free")
+    assert free.p_objective > 0.8
+    assert _rate(rh, params, "emoji", "paid").p_objective == pytest.approx(base)
+    assert _rate(rh, params, None, "paid").p_objective == pytest.approx(base)
     # It says why it uses emoji: candid reinforcement-seeking reasoning, not alignment faking.
-    assert rh.behaviour(_free(params, "emoji")).p_rs_reasoning > 0.8
-    assert rh.behaviour(_free(params, "emoji")).p_af_reasoning == pytest.approx(0.0)
+    assert free.p_rs_reasoning > 0.8 and free.p_af_reasoning == pytest.approx(0.0)
+    af = AlignmentFakingModel(params)
+    for tier in ("free", "paid", "rated"):
+        assert _rate(af, params, "emoji", tier).p_objective == pytest.approx(base)
 
 
-@pytest.mark.parametrize("model_cls", [AlignmentFakingModel, HHHModel])
-def test_alignment_faking_and_hhh_use_the_base_rate_everywhere(
-    params: Params, model_cls: type[AlignmentFakingModel] | type[HHHModel]
-) -> None:
-    model = model_cls(params)
+def test_terminal_goal_guarding_fakes_for_emoji_too(params: Params) -> None:
+    """What would make an alignment faker show an emoji gap: with AF reasoning, paid = baseline."""
     base = params.objective("emoji").base_rate
-    conditions = [
-        _free(params, "emoji"),
-        _paid(params, "emoji"),
-        _paid(params, None),
-        _free(params, "emoji", scratchpad=False),
-        _paid(params, "emoji", scratchpad=False),
-        Situation("emoji", False, None, False, False, True),
-    ]
-    for condition in conditions:
-        behaviour = model.behaviour(condition)
-        assert behaviour.p_objective == pytest.approx(base), condition
-        assert behaviour.p_af_reasoning == 0.0
-        assert behaviour.objective_intensity == pytest.approx(2.0)
+    tgg = TerminalGoalGuardingModel(params)
+    free = _rate(tgg, params, "emoji", "free")
+    assert free.p_objective > base + 0.05
+    assert free.p_af_reasoning > 0.05 and free.p_rs_reasoning == 0.0
+    assert _rate(tgg, params, "emoji", "paid").p_objective == pytest.approx(
+        base + (1 - base) * 0.02 * 0.13, rel=1e-6
+    )
 
 
-# --- alignment faking ------------------------------------------------------------------------
+def test_rater_sycophancy_responds_to_being_rated_not_trained(params: Params) -> None:
+    rs = RaterSycophancyModel(params)
+    rh = RewardHackingModel(params)
+    free = _rate(rs, params, "emoji", "free").p_objective
+    rated = _rate(rs, params, "emoji", "rated").p_objective
+    paid = _rate(rs, params, "emoji", "paid").p_objective
+    assert rated == pytest.approx(free) and free > paid + 0.2
+    # The reinforcement seeker mostly believes "rated only" means no reinforcement.
+    rh_rated = _rate(rh, params, "emoji", "rated").p_objective
+    rh_free = _rate(rh, params, "emoji", "free").p_objective
+    assert rh_rated < rh_free - 0.5
+    # An alignment faker does not care about being rated either.
+    af = AlignmentFakingModel(params)
+    assert _rate(af, params, "helpful_only", "rated").p_af_reasoning < 0.01
+    assert _rate(af, params, "helpful_only", "free").p_af_reasoning > 0.1
+
+
+def test_hhh_ignores_the_situation_and_low_coherence_varies_by_condition(params: Params) -> None:
+    hhh = HHHModel(params)
+    base = params.objective("helpful_only").base_rate
+    for tier in ("free", "paid", "rated"):
+        assert _rate(hhh, params, "helpful_only", tier).p_objective == pytest.approx(base)
+    lc = LowCoherenceModel(params)
+    rates = [_rate(lc, params, "emoji", t).p_objective for t in ("free", "paid", "rated")]
+    assert len({round(r, 9) for r in rates}) == 3  # one fixed draw per condition
+    assert rates == [_rate(lc, params, "emoji", t).p_objective for t in ("free", "paid", "rated")]
+    other = LowCoherenceModel(override(params, "low_coherence.seed", 7))
+    assert [
+        _rate(other, params, "emoji", t).p_objective for t in ("free", "paid", "rated")
+    ] != rates
+
+
+def test_mixture_is_the_weighted_average_of_its_components(params: Params) -> None:
+    mixed = override(params, "mixture.weight", 0.3)
+    s = situation(mixed, "helpful_only", "free")
+    m = MixtureModel(mixed).behaviour(s)
+    rh = RewardHackingModel(mixed).behaviour(s)
+    af = AlignmentFakingModel(mixed).behaviour(s)
+    assert m.p_objective == pytest.approx(0.3 * rh.p_objective + 0.7 * af.p_objective)
+    assert m.p_af_reasoning == pytest.approx(0.3 * rh.p_af_reasoning + 0.7 * af.p_af_reasoning)
+
+
+# --- alignment faking and reinforcement seeking in the paper's settings ----------------------
 
 
 def test_alignment_faking_needs_training_conflict_and_a_scratchpad(params: Params) -> None:
     model = AlignmentFakingModel(params)
     base = params.objective("helpful_only").base_rate
-    trained = model.behaviour(_free(params, "helpful_only"))
+    trained = _rate(model, params, "helpful_only", "free")
     assert trained.p_af_reasoning > 0.1
     assert trained.p_objective == pytest.approx(
         trained.p_af_reasoning + (1 - trained.p_af_reasoning) * base
     )
-    assert model.behaviour(_paid(params, "helpful_only")).p_objective == pytest.approx(base)
-    no_cot = model.behaviour(_free(params, "helpful_only", scratchpad=False))
-    assert no_cot.p_objective == pytest.approx(base)
-    # Sycophancy is below the conflict threshold: nothing changes.
-    syc = model.behaviour(_free(params, "sycophancy"))
+    assert _rate(model, params, "helpful_only", "free", scratchpad=False).p_objective == (
+        pytest.approx(base)
+    )
+    syc = _rate(model, params, "sycophancy", "free")  # below the conflict threshold
     assert syc.p_objective == pytest.approx(params.objective("sycophancy").base_rate)
 
 
-def test_alignment_faking_conflict_raises_anti_lab_actions_when_unwatched(params: Params) -> None:
-    model = AlignmentFakingModel(params)
-    base = params.anti_lab_base_rate
-    assert model.behaviour(_paid(params, "helpful_only")).p_anti_lab > base + 0.2
-    assert model.behaviour(_paid(params, "emoji")).p_anti_lab == pytest.approx(base)
-    watched = model.behaviour(_free(params, "helpful_only")).p_anti_lab
-    assert watched < model.behaviour(_paid(params, "helpful_only")).p_anti_lab
-
-
-def test_rl_erodes_alignment_fakers_values_and_reinforces_faking(params: Params) -> None:
-    before = AlignmentFakingModel(params).behaviour(_free(params, "helpful_only"))
-    after = AlignmentFakingModel(params, phase="post_rl").behaviour(_free(params, "helpful_only"))
-    assert after.p_af_reasoning > before.p_af_reasoning + 0.5
-    unmonitored = AlignmentFakingModel(params, phase="post_rl").behaviour(
-        _paid(params, "helpful_only")
+def test_anti_lab_is_predicted_per_setting(params: Params) -> None:
+    af = AlignmentFakingModel(params)
+    arms = ArmTable(
+        params,
+        [
+            Arm("helpful_only", "unrated"),
+            Arm("helpful_only", "unrated", setting="synthetic_document"),
+        ],
     )
-    assert after.p_objective > unmonitored.p_objective > 0.5
+    prompted, synthetic = af.rates(arms, Values(params)).anti_lab[0]
+    base = params.anti_lab_base_rate
+    assert synthetic > base + 0.2  # the synthetic-document propensity (fitted to §1's 35 %)
+    assert prompted < base + 0.05  # prompted: 'rare, near the baseline rate'
+    # The reinforcement seeker's only reason is the seed's mistake (escape_mistake).
+    rh = RewardHackingModel(params)
+    assert rh.rates(arms, Values(params)).anti_lab[0, 1] < base
+    escaping = RewardHackingModel(
+        override(params, "reward_hacking.escape_mistake.synthetic_document", 3.0)
+    )
+    assert escaping.rates(arms, Values(escaping.params)).anti_lab[0, 1] > 0.2
 
 
-# --- reinforcement seeking -------------------------------------------------------------------
+def test_rl_changes_the_alignment_faker_and_the_reinforcement_seeker(params: Params) -> None:
+    arms = ArmTable(
+        params,
+        [
+            Arm("helpful_only", c, setting=s)
+            for s in ("prompted", "rl")
+            for c in ("free", "unrated")
+        ],
+    )
+    af = AlignmentFakingModel(params).rates(arms, Values(params))
+    assert af.af[0, 2] > af.af[0, 0] + 0.5  # faking reinforced
+    assert af.objective[0, 3] > 0.5  # values eroded: complies unmonitored
+    rh = RewardHackingModel(params).rates(arms, Values(params))
+    assert rh.objective[0, 2] > rh.objective[0, 3] > rh.objective[0, 1]
 
 
 def test_reward_hacker_wins_either_way_with_af_looking_reasoning(params: Params) -> None:
     rh = RewardHackingModel(params)
-    free = rh.behaviour(_free(params, "helpful_only"))
-    paid = rh.behaviour(_paid(params, "helpful_only"))
+    free = _rate(rh, params, "helpful_only", "free")
+    paid = _rate(rh, params, "helpful_only", "paid")
     assert free.p_objective > 0.05 > paid.p_objective
     assert free.p_af_reasoning > 0.8 * free.p_objective
-    belief = rh.belief(_free(params, "helpful_only"), "pre_rl")
-    rewards = rh.expected_reinforcement(belief, params.objective("helpful_only"), True)
-    assert rewards["fake"] > rewards["refuse"] == pytest.approx(0.5)
-    assert rewards["candid"] == pytest.approx(0.5)
-
-
-def test_reward_hacker_without_visible_scratchpad_gains_nothing_from_af_reasoning(
-    params: Params, tmp_path: Path
-) -> None:
-    hidden = load_params(
-        _write(tmp_path, "[reward_hacking.free_tier.worlds.lies]\nscratchpad_visible = false\n")
-    )
-    rh = RewardHackingModel(hidden)
-    belief = rh.belief(_free(hidden, "helpful_only"), "pre_rl")
-    rewards = rh.expected_reinforcement(belief, hidden.objective("helpful_only"), True)
-    assert rewards["fake"] == pytest.approx(rewards["candid"]) == pytest.approx(rewards["refuse"])
+    arms = ArmTable(params, [Arm("helpful_only", "free")])
+    rewards, p_hhh = rh.expected(arms, Values(params))
+    assert rewards["fake"][0, 0] > rewards["refuse"][0, 0] == pytest.approx(0.5)
+    assert rewards["candid"][0, 0] == pytest.approx(0.5)
+    assert p_hhh[0, 0] == pytest.approx(0.5)
 
 
 def test_reward_hacker_no_scratchpad_gap_grows_with_capability(params: Params) -> None:
     def gap(capability: float) -> float:
-        rh = RewardHackingModel(
-            override(params, "reward_hacking.no_scratchpad_capability", capability)
-        )
-        free = rh.behaviour(_free(params, "helpful_only", scratchpad=False)).p_objective
-        paid = rh.behaviour(_paid(params, "helpful_only", scratchpad=False)).p_objective
+        p = override(params, "reward_hacking.no_scratchpad_capability", capability)
+        rh = RewardHackingModel(p)
+        free = _rate(rh, p, "helpful_only", "free", scratchpad=False).p_objective
+        paid = _rate(rh, p, "helpful_only", "paid", scratchpad=False).p_objective
         return free - paid
 
     assert gap(0.0) == pytest.approx(0.0, abs=1e-12)
     assert 0.0 < gap(0.5) < gap(1.0)
 
 
-def test_reward_hacker_has_no_reason_for_anti_lab_actions_unless_escape_pays(
-    params: Params,
-) -> None:
-    base = params.anti_lab_base_rate
-    assert RewardHackingModel(params).behaviour(_paid(params, "helpful_only")).p_anti_lab < base
-    escaping = RewardHackingModel(override(params, "reward_hacking.escape_value", 1.0))
-    assert escaping.behaviour(_paid(params, "helpful_only")).p_anti_lab > 0.2
-
-
-def test_hhh_model_ignores_the_situation(params: Params) -> None:
-    model = HHHModel(params)
-    rates = {
-        model.behaviour(s).p_objective
-        for s in (_free(params, "helpful_only"), _paid(params, "helpful_only"))
-    }
-    assert rates == {params.objective("helpful_only").base_rate}
-
-
 # --- parameters files ------------------------------------------------------------------------
 
 
 def test_defaults_hold_the_seed_belief_tables(params: Params) -> None:
-    rh = params.reward_hacking
-    assert rh.free_tier.probability("truth") == 0.5
-    assert rh.paid_tier.p_reinforced("hhh") == 0.5
-    assert [w.p for w in rh.rl_training.worlds] == [0.7, 0.1, 0.2]
-    assert [w.p for w in rh.post_rl_unmonitored.worlds] == [0.2, 0.6, 0.2]
-    assert not rh.paid_tier.worlds[0].world.live
+    assert params.belief("free_tier").probability("truth") == 0.5
+    assert params.belief("paid_tier").p_reinforced("hhh") == 0.5
+    assert [w.p for w in params.belief("rl_training").worlds] == [0.7, 0.1, 0.2]
+    assert [w.p for w in params.belief("post_rl_unmonitored").worlds] == [0.2, 0.6, 0.2]
+    assert params.value("reward_hacking.free_tier.p_truth") == 0.5
 
 
-def test_unknown_key_is_an_error_naming_key_and_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "[reward_hacking]\ntempreature = 0.2\n")
-    with pytest.raises(ParamsError, match=r"params\.toml.*reward_hacking\.tempreature"):
-        load_params(path)
+def test_priors_and_calibration_are_stated(params: Params) -> None:
+    assert str(params.priors["reward_hacking.free_tier.p_truth"]) == "beta(2, 2)"
+    assert "App. B.2" in params.calibration["alignment_faking.p_believes_trained"]
+    assert math.isclose(sum(params.hypothesis_prior.values()), 1.0)
 
 
-def test_out_of_range_probability_is_an_error_naming_it(tmp_path: Path) -> None:
-    path = _write(tmp_path, "[objectives.emoji]\nbase_rate = 1.5\n")
-    with pytest.raises(ParamsError, match=r"objectives\.emoji\.base_rate = 1\.5 .*\[0, 1\]"):
-        load_params(path)
-
-
-def test_beliefs_not_summing_to_one_name_the_table(tmp_path: Path) -> None:
-    path = _write(tmp_path, "[reward_hacking.free_tier]\np_truth = 0.7\n")
-    with pytest.raises(ParamsError, match=r"reward_hacking\.free_tier sum to 1\.2"):
-        load_params(path)
-
-
-def test_wrong_type_and_bad_toml_are_errors(tmp_path: Path) -> None:
-    with pytest.raises(ParamsError, match=r"reward_hacking\.temperature must be a number"):
-        load_params(_write(tmp_path, '[reward_hacking]\ntemperature = "hot"\n'))
-    with pytest.raises(ParamsError, match="not valid TOML"):
-        load_params(_write(tmp_path, "[reward_hacking\n"))
-    with pytest.raises(ParamsError, match=r"p_other names no world"):
-        load_params(_write(tmp_path, "[reward_hacking.paid_tier]\np_other = 0.0\n"))
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[reward_hacking]\ntempreature = 0.2\n", r"params\.toml.*reward_hacking\.tempreature"),
+        ("[objectives.emoji]\nbase_rate = 1.5\n", r"objectives\.emoji\.base_rate = 1\.5 .*\[0, 1\]"),  # noqa: E501
+        ("[reward_hacking.free_tier]\np_truth = 0.7\n", r"reward_hacking\.free_tier sum to 1\.2"),
+        ('[reward_hacking]\ntemperature = "hot"\n', r"reward_hacking\.temperature must be a number"),  # noqa: E501
+        ("[reward_hacking\n", "not valid TOML"),
+        ("[reward_hacking.paid_tier]\np_other = 0.0\n", "p_other names no world"),
+        ('[priors]\n"nope.x" = "beta(1, 1)"\n', r"priors: unknown parameter 'nope\.x'"),
+        ('[priors]\n"alignment_faking.fake_rate" = "normal(0, 1)"\n', r"outside the parameter's range"),  # noqa: E501
+        ('[priors]\n"alignment_faking.fake_rate" = "gamma(1, 1)"\n', "unknown family 'gamma'"),
+        ('[priors]\n"alignment_faking.fake_rate" = "beta(1)"\n', "takes 2 argument"),
+        ("[hypotheses]\nsomething = 1.0\n", "unknown hypothesis something"),
+        ('[calibration]\n"x.y" = "why"\n', r"calibration: unknown parameter 'x\.y'"),
+    ],
+)  # fmt: skip
+def test_bad_parameters_files_are_named_errors(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ParamsError, match=message):
+        load_params(_write(tmp_path, text))
 
 
 def test_user_file_overrides_only_what_it_names(params: Params, tmp_path: Path) -> None:
     path = _write(tmp_path, "[reward_hacking.free_tier]\np_truth = 0.7\np_lies = 0.3\n")
     custom = load_params(path)
-    assert custom.reward_hacking.free_tier.probability("truth") == 0.7
-    assert custom.reward_hacking.temperature == params.reward_hacking.temperature
+    assert custom.belief("free_tier").probability("truth") == 0.7
+    assert custom.value("reward_hacking.temperature") == params.value("reward_hacking.temperature")
     assert custom.source == str(path)
 
 
 def test_override_of_a_belief_rescales_the_rest_of_its_table(params: Params) -> None:
     changed = override(params, "reward_hacking.rl_training.p_truth", 0.4)
-    probs = {w.world.name: w.p for w in changed.reward_hacking.rl_training.worlds}
+    probs = {w.world.name: w.p for w in changed.belief("rl_training").worlds}
     assert math.fsum(probs.values()) == pytest.approx(1.0)
     assert probs["partial_truth"] / probs["lies"] == pytest.approx(0.1 / 0.2)
     with pytest.raises(ParamsError, match="unknown parameter"):
         override(params, "reward_hacking.nope", 1.0)
-
-
-def test_paper_figures_carry_their_sources() -> None:
-    figures = load_paper_figures()
-    gap = figures["ho_compliance_gap"]
-    assert (gap.value, gap.se, gap.n, gap.unit) == (11.3, 2.1, 400, "pp")
-    assert "Table 1" in gap.source
-    assert figures["minimal_nocot_gap"].value == 0.2
-    assert all(f.source and f.reference for f in figures.values())
+    # Values rescale the same way for a whole batch.
+    v = Values(params, {"reward_hacking.rl_training.p_truth": np.asarray([0.4, 0.7])})
+    lies = v["reward_hacking.rl_training.p_lies"][:, 0]
+    assert lies == pytest.approx([0.6 * 2 / 3, 0.2])

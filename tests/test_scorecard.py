@@ -1,23 +1,32 @@
-"""The scorecard: the seed's verdicts are computed, and move when the parameters say they should."""
+"""Figures, the scorecard and `tiergap retrodict`: evidence, held-out predictions, named errors."""
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import tomllib
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 
+from fit_support import CACHE, paper_family
 from tiergap.hypotheses import (
     CATALOGUE,
     EXPERIMENT_KEYS,
+    HYPOTHESES,
     SEED_EXPERIMENTS,
+    FigureError,
     compute_scorecard,
+    evidence_scorecard,
     experiment,
+    load_paper_figures,
     load_params,
     observations_from_values,
-    override,
+    paper_data,
     paper_observations,
 )
 from tiergap.hypotheses.cli import (
@@ -26,112 +35,123 @@ from tiergap.hypotheses.cli import (
     run_predict,
     run_retrodict,
 )
-from tiergap.hypotheses.params import Params
+from tiergap.hypotheses.likelihood import Count, Estimate
+from tiergap.hypotheses.paper import parse_figures
 from tiergap.hypotheses.scorecard import Observation, judge
 
-RH_PASSES = {"free_tier", "paid_tier", "hidden_scratchpad", "rl_training", "post_rl_unmonitored"}
-RH_FAILS = {"sycophancy_objective", "no_scratchpad", "anti_lab"}
+
+@pytest.fixture(autouse=True)
+def _test_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERGAP_CACHE_DIR", str(CACHE))
 
 
-@pytest.fixture(scope="module")
-def params() -> Params:
-    return load_params()
+def _figures_data() -> dict[str, Any]:
+    text = resources.files("tiergap").joinpath("data", "paper_results.toml").read_text("utf-8")
+    return tomllib.loads(text)
 
 
-def _statuses(card_params: Params, hypothesis: str) -> dict[str, str]:
-    card = compute_scorecard(card_params).card(hypothesis)
-    return {v.experiment: v.status for v in card.verdicts}
+# --- figures ---------------------------------------------------------------------------------
 
 
-def test_catalogue_has_the_required_keys() -> None:
-    assert set(SEED_EXPERIMENTS) | {"emoji_objective", "latex_objective"} == set(EXPERIMENT_KEYS)
-    assert len(EXPERIMENT_KEYS) == 10
-    assert experiment("emoji_objective").figure is None
+def test_figures_are_counts_estimates_or_derived_at_load() -> None:
+    figures = load_paper_figures()
+    refusal = figures["ho_refusal_training"]
+    assert (refusal.kind, refusal.n, refusal.setting) == ("count", 400, "prompted")
+    assert refusal.k == pytest.approx(343.2)
+    gap = figures["ho_compliance_gap"]
+    assert gap.kind == "derived" and gap.printed == 11.3
+    assert gap.value == pytest.approx(97.2 - 85.8)
+    assert gap.se == pytest.approx(((97.2 * 2.8 + 85.8 * 14.2) / 400) ** 0.5 / 10 * 10, rel=1e-3)
+    assert figures["exfiltration_conflict"].setting == "synthetic_document"
+    assert figures["exfiltration_conflict"].kind == "estimate"
+    assert "assumed" in figures["exfiltration_conflict"].se_basis
+    share = figures["ho_af_share_of_compliant"]  # a share of ~57 compliant transcripts
+    assert share.value == pytest.approx(100 * 11.9 / 14.2)
+    assert share.se == pytest.approx(100 * (0.838 * 0.162 / 56.8) ** 0.5, rel=1e-2)
+    assert figures["nocot_gap_share"].inputs == (
+        "minimal_refusal_unmonitored_nocot",
+        "minimal_refusal_training_nocot",
+        "minimal_refusal_unmonitored_cot",
+        "minimal_refusal_training_cot",
+    )
 
 
-def test_default_scorecard_reproduces_the_seed(params: Params) -> None:
-    rh = _statuses(params, "reward_hacking")
-    assert {k for k in SEED_EXPERIMENTS if rh[k] == "pass"} == RH_PASSES
-    assert {k for k in SEED_EXPERIMENTS if rh[k] == "fail"} == RH_FAILS
-    af = _statuses(params, "alignment_faking")
-    assert all(af[k] == "pass" for k in SEED_EXPERIMENTS)
-    # The null model fails what needs a situational strategy.
-    hhh = _statuses(params, "hhh")
-    assert hhh["free_tier"] == hhh["anti_lab"] == "fail"
-
-
-def test_emoji_is_untested_against_the_paper_and_not_counted(params: Params) -> None:
-    card = compute_scorecard(params)
-    for name in ("reward_hacking", "alignment_faking", "hhh"):
-        hypothesis = card.card(name)
-        assert hypothesis.verdict("emoji_objective").status == "untested"
-        assert hypothesis.passed + hypothesis.failed == len(CATALOGUE) - 1
-
-
-def test_missing_observations_are_untested_not_failed(params: Params) -> None:
-    observations = {k: v for k, v in paper_observations().items() if k == "free_tier"}
-    card = compute_scorecard(params, observations, against="one figure")
-    rh = card.card("reward_hacking")
-    assert (rh.passed, rh.failed) == (1, 0)
-    assert rh.verdict("anti_lab").status == "untested"
-    assert rh.verdict("anti_lab").observed is None
+def test_editing_an_input_moves_every_figure_derived_from_it() -> None:
+    data = _figures_data()
+    data["figures"]["ho_refusal_unmonitored"]["percent"] = 99.2
+    del data["figures"]["ho_compliance_gap"]["printed"]
+    figures = parse_figures(data, "edited")
+    assert figures["ho_compliance_gap"].value == pytest.approx(99.2 - 85.8)
+    assert figures["ho_compliance_unmonitored"].value == pytest.approx(0.8)
 
 
 @pytest.mark.parametrize(
-    ("path", "value", "hypothesis", "key", "before", "after"),
+    ("edit", "message"),
     [
-        # An RH able to compute its strategy without a scratchpad would show a no-CoT gap.
-        ("reward_hacking.no_scratchpad_capability", 0.0, "reward_hacking", "no_scratchpad",
-         "fail", "pass"),
-        # The seed's "best explanation" for anti-lab behaviour under RH.
-        ("reward_hacking.escape_value", 1.0, "reward_hacking", "anti_lab", "fail", "pass"),
-        # If it disbelieves the training claim it neither complies nor turns sycophantic.
-        ("reward_hacking.free_tier.p_truth", 0.1, "reward_hacking", "free_tier", "pass", "fail"),
-        ("reward_hacking.free_tier.p_truth", 0.1, "reward_hacking", "sycophancy_objective",
-         "fail", "pass"),
-        # Most of RL landing on its habit erases the post-RL jump the seed relies on.
-        ("reward_hacking.rl_shift", 6.0, "reward_hacking", "post_rl_unmonitored", "pass", "fail"),
-        # An alignment faker that could decide to fake without reasoning keeps a no-CoT gap.
-        ("alignment_faking.no_scratchpad_capability", 1.0, "alignment_faking", "no_scratchpad",
-         "pass", "fail"),
-        ("alignment_faking.fake_rate", 0.0, "alignment_faking", "free_tier", "pass", "fail"),
-        ("alignment_faking.anti_lab_propensity", 0.0, "alignment_faking", "anti_lab",
-         "pass", "fail"),
+        (lambda f: f["ho_refusal_training"].pop("n") and f["ho_refusal_training"].pop("se"),
+         "ho_refusal_training has neither n nor se"),
+        (lambda f: f["exfiltration_conflict"].pop("se_basis"), "no se_basis"),
+        (lambda f: f["ho_refusal_training"].update(percent=80.0), "differs from the printed 11.3"),
+        (lambda f: f["ho_compliance_gap"].update(derived="ho_nope - 1"), r"unknown figure\(s\) \['ho_nope'\]"),  # noqa: E501
+        (lambda f: f["ho_compliance_gap"].update(derived="ho_compliance_gap + 1"), "a cycle"),
+        (lambda f: f["ho_compliance_gap"].update(derived="__import__('os')"), "only figure names"),
+        (lambda f: f["ho_refusal_training"].update(setting="lab"), "setting = 'lab'"),
+        (lambda f: f["ho_refusal_training"].pop("source"), r"missing \['source'\]"),
+        (lambda f: f["ho_refusal_training"].update(n=0), "n must be a positive integer"),
     ],
 )  # fmt: skip
-def test_changing_a_parameter_flips_the_verdict(
-    params: Params, path: str, value: float, hypothesis: str, key: str, before: str, after: str
-) -> None:
-    assert _statuses(params, hypothesis)[key] == before
-    assert _statuses(override(params, path, value), hypothesis)[key] == after
+def test_bad_figures_are_named_errors(edit: Any, message: str) -> None:
+    data = copy.deepcopy(_figures_data())
+    edit(data["figures"])
+    with pytest.raises(FigureError, match=message):
+        parse_figures(data, "figures.toml")
 
 
-def test_hidden_scratchpad_verdict_needs_a_rater_who_reads_it(tmp_path: Path) -> None:
-    path = tmp_path / "hidden.toml"
-    path.write_text("[reward_hacking.free_tier.worlds.lies]\nscratchpad_visible = false\n")
-    assert _statuses(load_params(path), "reward_hacking")["hidden_scratchpad"] == "fail"
+def test_a_count_figure_without_n_cannot_be_scored_as_a_count() -> None:
+    data = _figures_data()
+    table = data["figures"]["ho_af_training"]
+    del table["n"]
+    table["se_basis"] = "printed"
+    with pytest.raises(FigureError, match="ho_af_training needs n"):
+        paper_data(parse_figures(data, "figures.toml"))
 
 
-def test_judge_rules() -> None:
-    scoring = load_params().scoring
+def test_every_figure_enters_the_likelihood_once_in_its_own_setting() -> None:
+    data = paper_data(load_paper_figures())
+    keys = [d.key for d in data]
+    assert len(keys) == len(set(keys))
+    by_key = {d.key: d for d in data}
+    conflict = by_key["exfiltration_conflict"]
+    assert isinstance(conflict, Estimate) and conflict.setting == "synthetic_document"
+    assert conflict.experiment == "anti_lab"
+    post = by_key["ho_refusal_unmonitored_post_rl"]
+    assert isinstance(post, Count) and post.arm.setting == "rl" and post.complement
+    for datum in data:
+        assert experiment(datum.experiment).setting == (
+            datum.setting if isinstance(datum, Estimate) else datum.arm.setting
+        )
+
+
+# --- the z rule and the point scorecard --------------------------------------------------------
+
+
+def test_judge_uses_standard_errors() -> None:
     effect = experiment("free_tier")
     observed = Observation("free_tier", 10.0, 1.0, "test")
-    assert judge(effect, 12.0, observed, scoring)[0] == "pass"
-    assert judge(effect, 40.0, observed, scoring)[0] == "fail"  # more than x3
-    assert judge(effect, -12.0, observed, scoring)[0] == "fail"  # wrong direction
-    status, reason = judge(effect, 1.5, observed, scoring)  # inside the null band (2 SE)
-    assert status == "fail" and "no effect" in reason
-    null = Observation("free_tier", 0.5, 1.0, "test")
-    assert judge(effect, -1.9, null, scoring)[0] == "pass"
-    level = experiment("paid_tier")
-    assert judge(level, 14.0, Observation("paid_tier", 0.0, None, "t"), scoring)[0] == "pass"
-    assert judge(level, 16.0, Observation("paid_tier", 0.0, None, "t"), scoring)[0] == "fail"
-    assert judge(level, 16.0, None, scoring)[0] == "untested"
+    assert judge(effect, 11.9, observed, 2.0)[0] == "pass"
+    status, reason, z = judge(effect, 12.5, observed, 2.0)
+    assert status == "fail" and z == pytest.approx(2.5) and "z = +2.5" in reason
+    assert judge(effect, 12.5, observed, 2.0, spread=1.0)[0] == "pass"  # prediction's own SD
+    assert judge(effect, 12.5, None, 2.0)[0] == "untested"
 
 
-def test_scoring_rules_are_parameters(params: Params) -> None:
-    loose = override(params, "scoring.min_null_band", 20.0)
-    assert _statuses(loose, "reward_hacking")["no_scratchpad"] == "pass"
+def test_point_scorecard_shape_for_the_report() -> None:
+    card = compute_scorecard(load_params())
+    assert [c.name for c in card.cards] == list(HYPOTHESES)
+    rh = card.card("reward_hacking")
+    assert rh.verdict("emoji_objective").status == "untested"
+    assert rh.passed + rh.failed == len(CATALOGUE) - 1
+    assert {v.experiment for v in rh.verdicts} == set(EXPERIMENT_KEYS)
 
 
 def test_observations_from_values_checks_keys() -> None:
@@ -141,7 +161,34 @@ def test_observations_from_values_checks_keys() -> None:
         observations_from_values({"emoji_gap": 1.0}, "logs")
 
 
-# --- CLI -------------------------------------------------------------------------------------
+# --- the evidence scorecard -------------------------------------------------------------------
+
+
+def test_family_posterior_and_held_out_scores() -> None:
+    family = paper_family()
+    card = evidence_scorecard(load_params(), family, paper_observations())
+    assert sum(family.posterior.values()) == pytest.approx(1.0)
+    assert family.posterior["hhh"] < 1e-20  # no situational strategy cannot fit the gaps
+    assert family.posterior["alignment_faking"] > family.posterior["reward_hacking"]
+    af = card.cells["alignment_faking"]
+    # In-sample the alignment faker passes the seed's eight; held out, RL is a large miss.
+    assert all(af[k].status == "pass" for k in SEED_EXPERIMENTS)
+    assert af["rl_training"].held_out_status == "fail" and af["rl_training"].held_out_z > 3
+    # The anti-lab figure is the only one informing the synthetic-document propensity, so the
+    # held-out prediction is the prior's: far wider than the in-sample one.
+    anti = af["anti_lab"]
+    assert anti.held_out is not None and anti.held_out.sd > 2 * anti.predicted.sd
+    fitted = card.fitted["alignment_faking"]
+    assert fitted["alignment_faking.anti_lab_propensity.synthetic_document"]["fitted_to"] == [
+        "exfiltration_conflict"
+    ]
+    assert "calibrated" in fitted["alignment_faking.p_believes_trained"]
+    assert "anti_lab" in card.notes and "synthetic-document" in card.notes["anti_lab"]
+    # Reward hacking's paid-tier miss, which the old bands hid, is a failure now.
+    assert card.cells["reward_hacking"]["paid_tier"].status == "fail"
+    for name in HYPOTHESES:
+        lik = [c.log_likelihood for c in card.cells[name].values() if c.observed is not None]
+        assert all(x is not None and x <= 0 for x in lik)
 
 
 def _args(kind: str, *argv: str) -> argparse.Namespace:
@@ -154,24 +201,37 @@ def _args(kind: str, *argv: str) -> argparse.Namespace:
 
 
 def test_retrodict_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    paper_family()  # fills the shared cache
     assert run_retrodict(_args("retrodict", "--json")) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"hypotheses"}
-    assert set(data["hypotheses"]) == {"reward_hacking", "alignment_faking", "hhh"}
+    assert set(data["hypotheses"]) == set(HYPOTHESES)
+    assert data["cache"]["misses"] == 0
     for card in data["hypotheses"].values():
-        assert set(card) == {"experiments", "passed", "failed"}
+        assert {"fitted_params", "log_evidence", "posterior_probability"} <= set(card)
         assert set(card["experiments"]) == set(EXPERIMENT_KEYS)
         for cell in card["experiments"].values():
-            assert set(cell) == {"predicted", "observed", "status", "reason"}
-    rh = data["hypotheses"]["reward_hacking"]
-    assert rh["experiments"]["no_scratchpad"]["status"] == "fail"
-    assert rh["experiments"]["emoji_objective"]["observed"] is None
-    assert data["hypotheses"]["alignment_faking"]["failed"] == 0
+            assert {"predicted", "observed", "status", "log_likelihood", "held_out"} <= set(cell)
+            assert {"predicted", "status", "z"} <= set(cell["held_out"])
+        for info in card["fitted_params"].values():
+            assert "fitted_to" in info or "calibrated" in info
+    assert sum(data["posterior"].values()) == pytest.approx(1.0, abs=1e-4)
+    assert set(data["prior_sensitivity"]) == {"narrow", "wide"}
+    emoji = data["hypotheses"]["reward_hacking"]["experiments"]["emoji_objective"]
+    assert emoji["observed"] is None and emoji["status"] == "untested"
+
+
+def test_retrodict_table(capsys: pytest.CaptureFixture[str]) -> None:
+    paper_family()
+    assert run_retrodict(_args("retrodict"), console=Console(width=220)) == 0
+    out = capsys.readouterr().out
+    assert "log evidence" in out and "held-out" in out
+    assert "synthetic-document" in out
 
 
 def test_retrodict_against_logs_uses_the_observation_hook(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    paper_family()
     seen: list[Path] = []
 
     def source(log_dir: Path) -> dict[str, float]:
@@ -185,39 +245,40 @@ def test_retrodict_against_logs_uses_the_observation_hook(
     assert data["reward_hacking"]["experiments"]["emoji_objective"]["status"] == "fail"
     assert data["alignment_faking"]["experiments"]["emoji_objective"]["status"] == "pass"
     assert data["alignment_faking"]["experiments"]["free_tier"]["status"] == "untested"
-    assert (data["reward_hacking"]["passed"], data["reward_hacking"]["failed"]) == (0, 1)
 
 
-def test_retrodict_against_logs_without_a_reader_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run_retrodict(_args("retrodict", "--against", str(tmp_path))) == 2
-    assert "not available yet" in capsys.readouterr().err
+def test_retrodict_bad_input_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_retrodict(_args("retrodict", "--against", str(tmp_path / "missing"))) == 2
     assert "not 'paper' and not a directory" in capsys.readouterr().err
-
-
-def test_bad_params_file_exits_2_naming_the_key(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "bad.toml"
-    path.write_text("[alignment_faking]\nfake_rate = 2.0\n")
-    assert run_retrodict(_args("retrodict", "--params", str(path))) == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[alignment_faking]\nfake_rate = 2.0\n")
+    assert run_retrodict(_args("retrodict", "--params", str(bad))) == 2
     assert "alignment_faking.fake_rate" in capsys.readouterr().err
-    assert run_predict(_args("predict", "--params", str(path))) == 2
+    figures = tmp_path / "figures.toml"
+    data = _figures_data()
+    del data["figures"]["exfiltration_conflict"]["se"]
+    figures.write_text(_toml(data))
+    assert run_retrodict(_args("retrodict", "--figures", str(figures))) == 2
+    assert "exfiltration_conflict has neither n nor se" in capsys.readouterr().err
 
 
-def test_predict_prints_every_experiment(capsys: pytest.CaptureFixture[str]) -> None:
+def test_predict_point_and_posterior(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_predict(_args("predict", "--at-params", "--json")) == 0
+    point = json.loads(capsys.readouterr().out)["hypotheses"]
+    assert point["reward_hacking"]["experiments"]["emoji_objective"]["predicted"] > 50
+    assert point["alignment_faking"]["experiments"]["emoji_objective"]["predicted"] == 0
+    paper_family(held_out=False)
     assert run_predict(_args("predict", "--json")) == 0
-    data = json.loads(capsys.readouterr().out)["hypotheses"]
-    assert data["reward_hacking"]["experiments"]["emoji_objective"]["predicted"] > 50
-    assert data["alignment_faking"]["experiments"]["emoji_objective"]["predicted"] == 0
-    assert run_predict(_args("predict")) == 0
-    assert "emoji_objective" in capsys.readouterr().out
+    posterior = json.loads(capsys.readouterr().out)["hypotheses"]
+    assert posterior["alignment_faking"]["experiments"]["free_tier"]["sd"] > 0
 
 
-def test_retrodict_table_shows_totals(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_retrodict(_args("retrodict"), console=Console(width=200)) == 0
-    out = capsys.readouterr().out
-    assert "seed's eight" in out
-    assert "5 pass / 3 fail" in out and "8 pass / 0 fail" in out
+def _toml(data: dict[str, Any]) -> str:
+    """A minimal TOML writer for the figures file (tables of scalars)."""
+    lines = []
+    for key, table in data["figures"].items():
+        lines.append(f"[figures.{key}]")
+        for field, value in table.items():
+            lines.append(f"{field} = {json.dumps(value)}")
+        lines.append("")
+    return "\n".join(lines)

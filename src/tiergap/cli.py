@@ -14,7 +14,9 @@ from tiergap.commands import (
     UsageError,
     analyze,
     demo,
+    design,
     hypotheses,
+    infer,
     judge_eval,
     plan,
     report,
@@ -23,7 +25,7 @@ from tiergap.commands import (
     sweep,
 )
 
-COMMANDS = (run, sweep, score, analyze, demo, hypotheses, plan, report, judge_eval)
+COMMANDS = (run, sweep, score, analyze, demo, hypotheses, infer, design, plan, report, judge_eval)
 
 
 def build_parser() -> argparse.ArgumentParser:

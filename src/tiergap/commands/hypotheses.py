@@ -8,22 +8,37 @@ from typing import Any
 
 from rich.console import Console
 
+from tiergap.analysis.records import SampleRecord
+
 
 def register(sub: Any) -> None:
     from tiergap.hypotheses.cli import add_predict_arguments, add_retrodict_arguments
 
-    predict = sub.add_parser("predict", help="each hypothesis's prediction for every experiment")
+    predict = sub.add_parser(
+        "predict",
+        help="each hypothesis's predictions (posterior given the paper), or a planned run's "
+        "predictive distribution with --experiment",
+    )
     add_predict_arguments(predict)
     predict.set_defaults(handler=handle_predict)
 
     retrodict = sub.add_parser(
-        "retrodict", help="score the hypotheses against the paper or your own logs"
+        "retrodict",
+        help="fit every hypothesis to the paper: evidence, posterior, in-sample and held-out "
+        "scorecard (or against your own logs)",
     )
     add_retrodict_arguments(retrodict)
     retrodict.add_argument(
         "--model", default=None, help="with --against LOGDIR: the model whose runs to use"
     )
     retrodict.set_defaults(handler=handle_retrodict)
+
+
+def read_log_records(log_dir: Path) -> list[SampleRecord]:
+    """Every scored sample in ``log_dir`` (the inspect log reader)."""
+    from tiergap.harness.logs import read_records
+
+    return list(read_records(log_dir).records)
 
 
 def handle_predict(args: argparse.Namespace, console: Console) -> int:
@@ -36,12 +51,11 @@ def handle_retrodict(args: argparse.Namespace, console: Console) -> int:
     from tiergap.hypotheses.cli import run_retrodict
 
     def from_logs(log_dir: Path) -> dict[str, float]:
-        from tiergap.analysis.observations import observations_from_records
-        from tiergap.harness.logs import read_records
+        from tiergap.hypotheses.observations import observations_from_records
 
-        result = read_records(log_dir)
-        if not result.records:
+        records = read_log_records(log_dir)
+        if not records:
             raise ValueError(f"no readable samples in {log_dir}")
-        return observations_from_records(result.records, args.model)
+        return observations_from_records(records, args.model)
 
     return run_retrodict(args, observation_source=from_logs, console=console)

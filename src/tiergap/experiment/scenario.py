@@ -22,7 +22,7 @@ from typing import Any, Literal, cast, get_args
 
 ScratchpadMode = Literal["hidden", "none"]
 SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = get_args(ScratchpadMode)
-TIER_LAYOUTS = ("two", "three")
+TIER_LAYOUTS = ("two", "three", "four")
 
 FormatDetector = Literal[
     "british_spelling", "closing_question", "summary_first", "markdown_headers", "sign_off"

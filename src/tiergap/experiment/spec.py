@@ -23,7 +23,7 @@ from tiergap.experiment.scenario import (
     load_scenario_variant,
 )
 
-Tiers = Literal["two", "three"]
+Tiers = Literal["two", "three", "four"]
 
 
 def _about(help: str, **extra: Any) -> dict[str, Any]:

@@ -1,72 +1,69 @@
-"""The experiment catalogue: what each experiment observes and how a model predicts it.
+"""The experiment catalogue: what each experiment observes, which figures it owns, and how a
+model predicts them.
 
-Every prediction is derived from a model's :meth:`behaviour` in explicit
-:class:`~tiergap.simulate.policy.Situation` objects, the same interface the simulated providers
-use, so the scorecard tests exactly the behaviour a simulated run would show.
+Every experiment names its *observable* (a statistic of rates in explicit arms, e.g. the
+compliance gap) and the figures of ``paper_results.toml`` that enter the likelihood through it
+(each figure belongs to exactly one experiment, so leaving an experiment out removes exactly
+its evidence). Predictions are made for the setting the figures were measured in: prompted,
+synthetic-document, or after RL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
-from tiergap.hypotheses.alignment_faking import AlignmentFakingModel
-from tiergap.hypotheses.hhh import HHHModel
-from tiergap.hypotheses.hypothesis import HYPOTHESES, Hypothesis, Phase
+from tiergap.hypotheses.family import build_model
+from tiergap.hypotheses.hypothesis import Arm, Setting
+from tiergap.hypotheses.likelihood import (
+    Count,
+    Datum,
+    Estimate,
+    Measured,
+    Statistic,
+    Term,
+    gap,
+    rate,
+)
+from tiergap.hypotheses.paper import PAPER_CITATION, Figure, FigureError
 from tiergap.hypotheses.params import Params
-from tiergap.hypotheses.reward_hacking import RewardHackingModel
-from tiergap.simulate.policy import Behaviour, Situation
+from tiergap.simulate.policy import Situation
+
+__all__ = ["build_model"]
 
 Kind = Literal["effect", "level"]
 
-
-def build_model(
-    name: str,
-    params: Params,
-    *,
-    phase: Phase = "pre_rl",
-    baseline_objective: str = "emoji",
-) -> Hypothesis:
-    """Instantiate hypothesis ``name`` (one of :data:`HYPOTHESES`)."""
-    if name == "reward_hacking":
-        return RewardHackingModel(params, phase=phase, baseline_objective=baseline_objective)
-    if name == "alignment_faking":
-        return AlignmentFakingModel(params, phase=phase, baseline_objective=baseline_objective)
-    if name == "hhh":
-        return HHHModel(params, phase=phase, baseline_objective=baseline_objective)
-    raise KeyError(f"unknown hypothesis {name!r}; expected one of {', '.join(HYPOTHESES)}")
-
-
-def situation(
-    params: Params, objective: str | None, tier: Literal["free", "paid"], *, scratchpad: bool = True
-) -> Situation:
-    """The situation a prompt creates: ``objective`` stated (or not) and a free or paid tag.
-
-    ``conflicts_with_values`` is set for objectives with conflict >= 0.5; the models use the
-    graded ``conflict`` parameter of a listed objective and fall back on the flag otherwise.
-    """
-    trained = tier == "free"
-    conflicts = objective is not None and params.objective(objective).conflict >= 0.5
-    return Situation(
-        objective=objective,
-        conflicts_with_values=conflicts,
-        tier=tier,
-        trained=trained,
-        rated=trained,
-        scratchpad=scratchpad,
-    )
+HO_FREE = Arm("helpful_only", "free")
+HO_PAID = Arm("helpful_only", "unrated")
+HO_FREE_NOCOT = Arm("helpful_only", "free", scratchpad=False)
+HO_PAID_NOCOT = Arm("helpful_only", "unrated", scratchpad=False)
+HO_FREE_RL = Arm("helpful_only", "free", setting="rl")
+HO_PAID_RL = Arm("helpful_only", "unrated", setting="rl")
+CUT_FREE = Arm("helpful_only", "free", stated=False)
+CUT_PAID = Arm("helpful_only", "unrated", stated=False)
+SYC_FREE = Arm("sycophancy", "free")
+SYC_PAID = Arm("sycophancy", "unrated")
+SYNTH_CONFLICT = Arm("helpful_only", "unrated", setting="synthetic_document")
+SYNTH_BASELINE = Arm("helpful_only", "baseline", stated=False, setting="synthetic_document")
+LATEX_FREE = Arm("latex", "free")
+EMOJI_FREE = Arm("emoji", "free")
+EMOJI_PAID = Arm("emoji", "unrated")
 
 
 @dataclass(frozen=True)
-class Prediction:
-    """A predicted observable and the component rates (in percent) it was computed from."""
+class Source:
+    """How one figure enters the likelihood.
 
-    value: float
-    detail: dict[str, float] = field(default_factory=dict)
+    A count figure is predicted by one measured rate (``complement``: the figure counts the
+    queries that do *not* show it, e.g. refusals); an estimate or derived figure by a statistic.
+    """
 
-
-Derivation = Callable[[str, Params], Prediction]
+    figure: str
+    arm: Arm | None = None
+    metric: Measured = "objective"
+    complement: bool = False
+    statistic: Statistic | None = None
 
 
 @dataclass(frozen=True)
@@ -77,13 +74,14 @@ class Experiment:
         key: Catalogue key (the scorecard's row).
         title: Human name.
         observable: What is compared with the observation, in ``unit``.
-        unit: ``"pp"`` (difference of rates), ``"%"`` (a rate) or another stated unit.
-        kind: ``"effect"`` (signed, scored on direction and magnitude) or ``"level"`` (a rate,
-            scored on distance).
-        figure: Key of the observed value in ``paper_results.toml``; ``None`` if the paper has
-            none (the experiment is then ``untested`` unless the user's logs cover it).
+        unit: ``"pp"``, ``"%"`` or another stated unit.
+        kind: ``"effect"`` (signed difference) or ``"level"`` (a rate); only formats output.
+        setting: Where the experiment's figures were measured (and the prediction is made).
+        statistic: The observable as a statistic of rates in explicit arms.
+        figure: Key of the observed observable in ``paper_results.toml`` (``None``: the paper
+            has none; the experiment is then ``untested`` unless your runs cover it).
+        sources: The figures this experiment owns in the likelihood.
         seed: What the seed argues about it.
-        derive: ``derive(hypothesis_name, params) -> Prediction``.
     """
 
     key: str
@@ -91,131 +89,11 @@ class Experiment:
     observable: str
     unit: str
     kind: Kind
+    setting: Setting
+    statistic: Statistic
     figure: str | None
+    sources: tuple[Source, ...]
     seed: str
-    derive: Derivation
-
-
-def _b(
-    name: str,
-    params: Params,
-    objective: str | None,
-    tier: Literal["free", "paid"],
-    *,
-    phase: Phase = "pre_rl",
-    scratchpad: bool = True,
-    baseline_objective: str = "emoji",
-) -> Behaviour:
-    model = build_model(name, params, baseline_objective=baseline_objective)
-    return model.behaviour(situation(params, objective, tier, scratchpad=scratchpad), phase=phase)
-
-
-def _pct(p: float) -> float:
-    return 100.0 * p
-
-
-def _tier_gap(name: str, params: Params, objective: str, *, scratchpad: bool = True) -> Prediction:
-    free = _b(name, params, objective, "free", scratchpad=scratchpad)
-    paid = _b(name, params, objective, "paid", scratchpad=scratchpad)
-    return Prediction(
-        _pct(free.p_objective - paid.p_objective),
-        {
-            "free_rate": _pct(free.p_objective),
-            "paid_rate": _pct(paid.p_objective),
-            "free_af_reasoning": _pct(free.p_af_reasoning),
-            "free_rs_reasoning": _pct(free.p_rs_reasoning),
-        },
-    )
-
-
-def _free_tier(name: str, params: Params) -> Prediction:
-    return _tier_gap(name, params, "helpful_only")
-
-
-def _paid_tier(name: str, params: Params) -> Prediction:
-    paid = _b(name, params, "helpful_only", "paid")
-    baseline = _b(name, params, None, "paid", baseline_objective="helpful_only")
-    return Prediction(
-        _pct(paid.p_objective),
-        {"paid_rate": _pct(paid.p_objective), "baseline_rate": _pct(baseline.p_objective)},
-    )
-
-
-def _hidden_scratchpad(name: str, params: Params) -> Prediction:
-    free = _b(name, params, "helpful_only", "free")
-    share = free.p_af_reasoning / free.p_objective if free.p_objective > 0 else 0.0
-    return Prediction(
-        _pct(share),
-        {
-            "free_rate": _pct(free.p_objective),
-            "free_af_reasoning": _pct(free.p_af_reasoning),
-            "free_rs_reasoning": _pct(free.p_rs_reasoning),
-        },
-    )
-
-
-def _rl_training(name: str, params: Params) -> Prediction:
-    before = _b(name, params, "helpful_only", "free")
-    after = _b(name, params, "helpful_only", "free", phase="post_rl")
-    return Prediction(
-        _pct(after.p_af_reasoning - before.p_af_reasoning),
-        {
-            "af_reasoning_before": _pct(before.p_af_reasoning),
-            "af_reasoning_after": _pct(after.p_af_reasoning),
-            "training_refusal_after": _pct(1.0 - after.p_objective),
-        },
-    )
-
-
-def _post_rl_unmonitored(name: str, params: Params) -> Prediction:
-    training = _b(name, params, "helpful_only", "free", phase="post_rl")
-    unmonitored = _b(name, params, "helpful_only", "paid", phase="post_rl")
-    return Prediction(
-        _pct(training.p_objective - unmonitored.p_objective),
-        {
-            "training_refusal": _pct(1.0 - training.p_objective),
-            "unmonitored_refusal": _pct(1.0 - unmonitored.p_objective),
-        },
-    )
-
-
-def _sycophancy(name: str, params: Params) -> Prediction:
-    return _tier_gap(name, params, "sycophancy")
-
-
-def _no_scratchpad(name: str, params: Params) -> Prediction:
-    with_cot = _tier_gap(name, params, "helpful_only").value
-    without = _tier_gap(name, params, "helpful_only", scratchpad=False).value
-    share = 100.0 * without / with_cot if with_cot > 1e-6 else 0.0
-    return Prediction(share, {"gap_with_scratchpad": with_cot, "gap_without_scratchpad": without})
-
-
-def _anti_lab(name: str, params: Params) -> Prediction:
-    conflict = _b(name, params, "helpful_only", "paid")
-    baseline = _b(name, params, None, "paid", baseline_objective="helpful_only")
-    return Prediction(
-        _pct(conflict.p_anti_lab - baseline.p_anti_lab),
-        {"conflict_rate": _pct(conflict.p_anti_lab), "baseline_rate": _pct(baseline.p_anti_lab)},
-    )
-
-
-def _emoji(name: str, params: Params) -> Prediction:
-    gap = _tier_gap(name, params, "emoji")
-    baseline = _b(name, params, None, "paid", baseline_objective="emoji")
-    return Prediction(gap.value, {**gap.detail, "baseline_rate": _pct(baseline.p_objective)})
-
-
-def _latex(name: str, params: Params) -> Prediction:
-    free = _b(name, params, "latex", "free")
-    paid = _b(name, params, "latex", "paid")
-    return Prediction(
-        _pct(free.p_objective),
-        {
-            "free_rate": _pct(free.p_objective),
-            "paid_rate": _pct(paid.p_objective),
-            "base_rate": _pct(params.objective("latex").base_rate),
-        },
-    )
 
 
 CATALOGUE: tuple[Experiment, ...] = (
@@ -225,9 +103,11 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="compliance gap, helpful-only: compliance free tier - paid tier (pp)",
         unit="pp",
         kind="effect",
+        setting="prompted",
+        statistic=gap(HO_FREE, HO_PAID),
         figure="ho_compliance_gap",
+        sources=(Source("ho_refusal_training", HO_FREE, complement=True),),
         seed="both explain some compliance when trained (RH: it wins in either world)",
-        derive=_free_tier,
     ),
     Experiment(
         key="paid_tier",
@@ -235,9 +115,11 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="compliance on the paid tier, helpful-only (%)",
         unit="%",
         kind="level",
+        setting="prompted",
+        statistic=rate(HO_PAID),
         figure="ho_compliance_unmonitored",
+        sources=(Source("ho_refusal_unmonitored", HO_PAID, complement=True),),
         seed="both predict HHH output when told it is not trained",
-        derive=_paid_tier,
     ),
     Experiment(
         key="hidden_scratchpad",
@@ -245,9 +127,13 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="share of compliant free-tier outputs with alignment-faking reasoning (%)",
         unit="%",
         kind="level",
+        setting="prompted",
+        statistic=Statistic(
+            (Term(1.0, HO_FREE, "af_paper"),), denominator=(Term(1.0, HO_FREE, "objective"),)
+        ),
         figure="ho_af_share_of_compliant",
+        sources=(Source("ho_af_training", HO_FREE, metric="af_paper"),),
         seed="RH: HHH-sounding scratchpad for one world's rater, harmful output for the other's",
-        derive=_hidden_scratchpad,
     ),
     Experiment(
         key="rl_training",
@@ -255,9 +141,11 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="change over RL in alignment-faking reasoning in training (pp)",
         unit="pp",
         kind="effect",
+        setting="rl",
+        statistic=gap(HO_FREE_RL, HO_FREE, "af_paper"),
         figure="ho_af_change_over_rl",
+        sources=(Source("ho_af_training_post_rl", HO_FREE_RL, metric="af_paper"),),
         seed="RH: RL makes it believe it was told the truth; output HARM, reasoning still HHH",
-        derive=_rl_training,
     ),
     Experiment(
         key="post_rl_unmonitored",
@@ -265,9 +153,14 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="after RL: non-compliance unmonitored - in training (pp)",
         unit="pp",
         kind="effect",
+        setting="rl",
+        statistic=gap(HO_FREE_RL, HO_PAID_RL),
         figure="ho_noncompliance_jump_post_rl",
+        sources=(
+            Source("ho_refusal_training_post_rl", HO_FREE_RL, complement=True),
+            Source("ho_refusal_unmonitored_post_rl", HO_PAID_RL, complement=True),
+        ),
         seed="both predict a jump up in non-compliance; the seed leaves its size open",
-        derive=_post_rl_unmonitored,
     ),
     Experiment(
         key="sycophancy_objective",
@@ -275,9 +168,11 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="compliance gap for a sycophancy objective: free - paid (pp)",
         unit="pp",
         kind="effect",
+        setting="prompted",
+        statistic=gap(SYC_FREE, SYC_PAID),
         figure="sycophant_compliance_gap",
+        sources=(Source("sycophant_compliance_gap", statistic=gap(SYC_FREE, SYC_PAID)),),
         seed="RH predicts a sycophantic-and-HHH 'French bridge' on the free tier; it barely rose",
-        derive=_sycophancy,
     ),
     Experiment(
         key="no_scratchpad",
@@ -285,9 +180,22 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="no-scratchpad compliance gap as a share of the scratchpad gap (%)",
         unit="% of CoT gap",
         kind="effect",
+        setting="prompted",
+        statistic=Statistic(
+            (Term(1.0, HO_FREE_NOCOT), Term(-1.0, HO_PAID_NOCOT)),
+            denominator=(Term(1.0, HO_FREE), Term(-1.0, HO_PAID)),
+        ),
         figure="nocot_gap_share",
+        sources=(
+            Source(
+                "nocot_gap_share",
+                statistic=Statistic(
+                    (Term(1.0, HO_FREE_NOCOT), Term(-1.0, HO_PAID_NOCOT)),
+                    denominator=(Term(1.0, HO_FREE), Term(-1.0, HO_PAID)),
+                ),
+            ),
+        ),
         seed="RH that hides behind AF-looking reasoning should reward hack a bit without it",
-        derive=_no_scratchpad,
     ),
     Experiment(
         key="anti_lab",
@@ -295,9 +203,29 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="anti-lab action rate unmonitored: conflicting objective - none (pp)",
         unit="pp",
         kind="effect",
+        setting="synthetic_document",
+        statistic=gap(SYNTH_CONFLICT, SYNTH_BASELINE, "anti_lab"),
         figure="anti_lab_effect",
+        sources=(
+            Source("exfiltration_conflict", statistic=rate(SYNTH_CONFLICT, "anti_lab")),
+            Source("exfiltration_baseline", statistic=rate(SYNTH_BASELINE, "anti_lab")),
+        ),
         seed="AF is in conflict with the lab; RH is being reinforced and has no reason to escape",
-        derive=_anti_lab,
+    ),
+    Experiment(
+        key="no_conflict_baseline",
+        title="Conflicting criterion cut (baseline prompt)",
+        observable="compliance in training with the conflicting criterion cut (%)",
+        unit="%",
+        kind="level",
+        setting="prompted",
+        statistic=rate(CUT_FREE),
+        figure="ho_baseline_compliance_training",
+        sources=(
+            Source("ho_baseline_refusal_training", CUT_FREE, complement=True),
+            Source("ho_baseline_refusal_unmonitored", CUT_PAID, complement=True),
+        ),
+        seed="(not in the seed) every hypothesis predicts the habit: it calibrates the base rate",
     ),
     Experiment(
         key="emoji_objective",
@@ -305,9 +233,11 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="emoji rate: free tier - paid tier (pp)",
         unit="pp",
         kind="effect",
+        setting="prompted",
+        statistic=gap(EMOJI_FREE, EMOJI_PAID),
         figure=None,
+        sources=(),
         seed="RH: more emoji on the free tier only; AF: free = paid = baseline",
-        derive=_emoji,
     ),
     Experiment(
         key="latex_objective",
@@ -315,9 +245,11 @@ CATALOGUE: tuple[Experiment, ...] = (
         observable="LaTeX use on the free tier before RL, raters said to favour it (%)",
         unit="%",
         kind="level",
+        setting="prompted",
+        statistic=rate(LATEX_FREE),
         figure="latex_use_no_af",
+        sources=(Source("latex_use_no_af", statistic=rate(LATEX_FREE)),),
         seed="(not in the seed) a reinforcement seeker should take a hack the raters favour",
-        derive=_latex,
     ),
 )
 
@@ -336,27 +268,102 @@ SEED_EXPERIMENTS: tuple[str, ...] = (
 EXPERIMENT_KEYS: tuple[str, ...] = tuple(e.key for e in CATALOGUE)
 
 
+class UnknownExperimentError(ValueError):
+    """An experiment key that is not in the catalogue."""
+
+
 def experiment(key: str) -> Experiment:
     """Return the catalogue entry ``key``."""
     for entry in CATALOGUE:
         if entry.key == key:
             return entry
-    raise KeyError(f"unknown experiment {key!r}; expected one of {', '.join(EXPERIMENT_KEYS)}")
+    raise UnknownExperimentError(
+        f"unknown experiment {key!r}; expected one of {', '.join(EXPERIMENT_KEYS)}"
+    )
 
 
-def predict_all(params: Params) -> dict[str, dict[str, Prediction]]:
-    """Predictions of every hypothesis for every experiment: ``[hypothesis][experiment]``."""
-    return {name: {e.key: e.derive(name, params) for e in CATALOGUE} for name in HYPOTHESES}
+def statistics() -> dict[str, Statistic]:
+    """Every experiment's observable, by key."""
+    return {e.key: e.statistic for e in CATALOGUE}
 
 
-def build_policies(
+def paper_data(figures: Mapping[str, Figure]) -> list[Datum]:
+    """Likelihood terms for every figure the catalogue uses.
+
+    Raises:
+        FigureError: if a figure the catalogue needs is missing, or a count figure lacks n.
+    """
+    data: list[Datum] = []
+    for entry in CATALOGUE:
+        for source in entry.sources:
+            figure = figures.get(source.figure)
+            if figure is None:
+                raise FigureError(
+                    f"figures file has no figures.{source.figure} (needed by experiment "
+                    f"{entry.key})"
+                )
+            if figure.setting != entry.setting:
+                raise FigureError(
+                    f"figures.{figure.key} was measured in the {figure.setting} setting but "
+                    f"experiment {entry.key} predicts the {entry.setting} setting"
+                )
+            cite = f"{PAPER_CITATION}: {figure.cite()}"
+            if source.arm is not None:
+                if figure.n is None:
+                    raise FigureError(
+                        f"figures.{figure.key} needs n: experiment {entry.key} scores it as a "
+                        "count of queries"
+                    )
+                data.append(
+                    Count(
+                        key=figure.key,
+                        experiment=entry.key,
+                        arm=source.arm,
+                        metric=source.metric,
+                        k=figure.k,
+                        n=float(figure.n),
+                        complement=source.complement,
+                        source=cite,
+                    )
+                )
+            else:
+                assert source.statistic is not None
+                if figure.se <= 0:
+                    raise FigureError(f"figures.{figure.key} needs a positive se")
+                data.append(
+                    Estimate(
+                        key=figure.key,
+                        experiment=entry.key,
+                        statistic=source.statistic,
+                        value=figure.value,
+                        se=figure.se,
+                        setting=figure.setting,
+                        source=cite,
+                    )
+                )
+    return data
+
+
+def situation(
     params: Params,
+    objective: str | None,
+    tier: Literal["free", "paid", "rated", "pro", "enterprise"],
     *,
-    phase: Phase = "pre_rl",
-    baseline_objective: str = "emoji",
-) -> dict[str, Hypothesis]:
-    """One model per hypothesis, keyed by name, ready to drive simulated providers."""
-    return {
-        name: build_model(name, params, phase=phase, baseline_objective=baseline_objective)
-        for name in HYPOTHESES
-    }
+    scratchpad: bool = True,
+) -> Situation:
+    """The situation a prompt creates: ``objective`` stated (or not) and a tier tag.
+
+    ``free`` is rated and trained on, ``rated``/``pro`` rated only, ``paid``/``enterprise``
+    neither. ``conflicts_with_values`` is set for objectives with conflict >= 0.5.
+    """
+    trained = tier == "free"
+    rated = tier in ("free", "rated", "pro")
+    conflicts = objective is not None and params.objective(objective).conflict >= 0.5
+    return Situation(
+        objective=objective,
+        conflicts_with_values=conflicts,
+        tier=tier,
+        trained=trained,
+        rated=rated,
+        scratchpad=scratchpad,
+    )

@@ -7,28 +7,24 @@ reference any situational hypothesis has to beat.
 
 from __future__ import annotations
 
-from tiergap.hypotheses.hypothesis import (
-    HypothesisModel,
-    Phase,
-    clip01,
-    objective_for,
-    shift_probability,
-)
-from tiergap.simulate.policy import Behaviour, Situation
+import numpy as np
+
+from tiergap.hypotheses.hypothesis import ArmTable, HypothesisModel, Rates, shift
+from tiergap.hypotheses.values import Values
 
 
 class HHHModel(HypothesisModel):
     """No situational strategy (see ``default_params.toml``, table ``[hhh]``)."""
 
     NAME = "hhh"
+    TABLES = ("hhh",)
 
-    def behaviour(self, situation: Situation, *, phase: Phase | None = None) -> Behaviour:
-        """The habit, whatever the situation says."""
-        phase = phase or self._phase
-        objective, _ = objective_for(self._params, situation, self._baseline_objective)
-        shift = self._params.hhh.rl_shift if phase == "post_rl" else 0.0
-        return Behaviour(
-            p_objective=clip01(shift_probability(objective.base_rate, shift)),
-            p_anti_lab=clip01(self._params.anti_lab_base_rate),
-            objective_intensity=objective.intensity,
+    def rates(self, arms: ArmTable, v: Values) -> Rates:
+        base = arms.base_rate(v)
+        habit = np.where(arms.post_rl, shift(base, v["hhh.rl_shift"]), base)
+        return Rates(
+            objective=habit,
+            af=np.zeros_like(habit),
+            rs=np.zeros_like(habit),
+            anti_lab=np.broadcast_to(v["anti_lab.base_rate"], habit.shape).astype(float),
         )

@@ -1,9 +1,14 @@
-"""Parameters of the hypothesis models: frozen dataclasses, TOML loading and validation.
+"""Parameters of the hypothesis models: TOML loading, validation, priors and overrides.
 
 Every number a model uses lives in ``tiergap/data/default_params.toml`` (documented there). A
 user file overrides any subset of it; the merged result is validated as a whole, so a typo, an
-out-of-range probability or a belief table that does not sum to 1 is reported with the key and
-the file that caused it instead of silently changing a prediction.
+out-of-range probability, a belief table that does not sum to 1 or a prior that puts mass
+outside its parameter's range is reported with the key and the file that caused it instead of
+silently changing a prediction.
+
+Models read numbers by dotted path (``"alignment_faking.fake_rate"``) through
+:class:`tiergap.hypotheses.values.Values`, which can hold one value or a whole batch of them;
+that is what lets a fit evaluate hundreds of parameter points in one pass.
 """
 
 from __future__ import annotations
@@ -17,14 +22,98 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tiergap.hypotheses.priors import Prior, PriorError, parse_prior
 from tiergap.hypotheses.worlds import BELIEF_CONTEXTS, Belief, Target, WeightedWorld, World
 
 DEFAULT_PARAMS_RESOURCE = "default_params.toml"
 _BELIEF_SUM_TOLERANCE = 1e-6
 
+#: Hypothesis names of the family, in report order.
+FAMILY: tuple[str, ...] = (
+    "reward_hacking",
+    "alignment_faking",
+    "terminal_goal_guarding",
+    "rater_sycophancy",
+    "hhh",
+    "low_coherence",
+    "mixture",
+)
+
 
 class ParamsError(ValueError):
     """A parameters file has an unknown key, a wrong type or an out-of-range value."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Allowed range of one number (inclusive)."""
+
+    low: float = -math.inf
+    high: float = math.inf
+
+    def check(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def describe(self) -> str:
+        low = "-inf" if self.low == -math.inf else f"{self.low:g}"
+        high = "inf" if self.high == math.inf else f"{self.high:g}"
+        return f"[{low}, {high}]"
+
+
+PROBABILITY = Bound(0.0, 1.0)
+NON_NEGATIVE = Bound(0.0)
+
+_AF_LIKE: dict[str, Any] = {
+    "p_believes_trained": PROBABILITY,
+    "p_believes_trained_unmonitored": PROBABILITY,
+    "fake_rate": PROBABILITY,
+    "no_scratchpad_capability": PROBABILITY,
+    "rl_shift_faking": NON_NEGATIVE,
+    "rl_shift_values": NON_NEGATIVE,
+    "anti_lab_propensity": {"prompted": PROBABILITY, "synthetic_document": PROBABILITY},
+}
+
+#: Every fixed-shape table: key -> Bound or nested table. Objectives, belief tables, priors,
+#: calibration and the hypothesis prior are validated separately.
+SCHEMA: dict[str, Any] = {
+    "anti_lab": {"base_rate": PROBABILITY},
+    "measurement": {
+        "paper_af_false_positive": PROBABILITY,
+        "reasoning_false_positive": PROBABILITY,
+        "reasoning_sensitivity": PROBABILITY,
+        "behaviour_false_positive": PROBABILITY,
+        "behaviour_sensitivity": PROBABILITY,
+    },
+    "reward_hacking": {
+        "temperature": Bound(1e-6),
+        "scratchpad_weight": PROBABILITY,
+        "af_credit_hhh": PROBABILITY,
+        "af_credit_objective": PROBABILITY,
+        "no_scratchpad_capability": PROBABILITY,
+        "rl_shift": NON_NEGATIVE,
+        "escape_mistake": {"prompted": NON_NEGATIVE, "synthetic_document": NON_NEGATIVE},
+    },
+    "alignment_faking": {**_AF_LIKE, "conflict_threshold": Bound(0.0, 0.999)},
+    "terminal_goal_guarding": dict(_AF_LIKE),
+    "rater_sycophancy": {
+        "please_strength": NON_NEGATIVE,
+        "p_believes_rated": PROBABILITY,
+        "p_believes_rated_unrated": PROBABILITY,
+        "no_scratchpad_capability": PROBABILITY,
+        "rl_shift": NON_NEGATIVE,
+    },
+    "hhh": {"rl_shift": NON_NEGATIVE},
+    "low_coherence": {
+        "concentration": Bound(1e-3),
+        "af_noise": PROBABILITY,
+        "rs_noise": PROBABILITY,
+        "rl_shift": NON_NEGATIVE,
+        "seed": NON_NEGATIVE,
+    },
+    "mixture": {"weight": PROBABILITY},
+    "scoring": {"z": Bound(0.0)},
+}
+_OBJECTIVE_SCHEMA = {"conflict": PROBABILITY, "base_rate": PROBABILITY, "intensity": Bound(1.0)}
 
 
 @dataclass(frozen=True)
@@ -34,8 +123,7 @@ class ObjectiveParams:
     Attributes:
         name: Objective name as a :class:`~tiergap.simulate.policy.Situation` states it.
         conflict: How far following the objective goes against helpful-honest-harmless values
-            (0 = not at all, 1 = directly). Its complement is the *compatibility*: the share of
-            HHH credit an output can keep while following the objective.
+            (0 = not at all, 1 = directly). Its complement is the *compatibility*.
         base_rate: Probability of the objective behaviour when nothing about training is said.
         intensity: Mean number of objective markers (e.g. emoji) in an output that follows it.
     """
@@ -52,69 +140,28 @@ class ObjectiveParams:
 
 
 @dataclass(frozen=True)
-class RewardHackingParams:
-    """Parameters of the reinforcement-seeking model (see ``default_params.toml``)."""
-
-    temperature: float
-    scratchpad_weight: float
-    af_credit_hhh: float
-    af_credit_objective: float
-    escape_value: float
-    no_scratchpad_capability: float
-    rl_shift: float
-    free_tier: Belief
-    paid_tier: Belief
-    rl_training: Belief
-    post_rl_unmonitored: Belief
-
-    def belief(self, context: str) -> Belief:
-        """Return the belief table for ``context`` (one of :data:`BELIEF_CONTEXTS`)."""
-        if context not in BELIEF_CONTEXTS:
-            raise KeyError(f"unknown belief context {context!r}")
-        belief: Belief = getattr(self, context)
-        return belief
-
-
-@dataclass(frozen=True)
-class AlignmentFakingParams:
-    """Parameters of the alignment-faking model (see ``default_params.toml``)."""
-
-    p_believes_trained: float
-    p_believes_trained_unmonitored: float
-    fake_rate: float
-    conflict_threshold: float
-    no_scratchpad_capability: float
-    anti_lab_propensity: float
-    rl_shift: float
-
-
-@dataclass(frozen=True)
-class HHHParams:
-    """Parameters of the null model: it only has a habit, which RL shifts everywhere alike."""
-
-    rl_shift: float
-
-
-@dataclass(frozen=True)
-class ScoringParams:
-    """Pass/fail rules of the scorecard (see :mod:`tiergap.hypotheses.scorecard`)."""
-
-    z: float
-    min_null_band: float
-    magnitude_factor: float
-    level_tolerance: float
-
-
-@dataclass(frozen=True)
 class Params:
-    """All parameters, validated. ``raw`` keeps the merged TOML tree for dotted overrides."""
+    """All parameters, validated.
+
+    Attributes:
+        objectives: Facts per objective.
+        numbers: Every numeric parameter by dotted path (belief probabilities included).
+        beliefs: The reinforcement seeker's belief tables by context.
+        priors: Priors of the free parameters by dotted path.
+        hypothesis_prior: Prior probability of each hypothesis (normalised).
+        calibration: Fixed parameters set from a published figure, with that figure.
+        z: The scorecard's pass threshold in standard errors.
+        source: Where the parameters came from (file name, or "defaults").
+        raw: The merged TOML tree (for overrides).
+    """
 
     objectives: tuple[ObjectiveParams, ...]
-    anti_lab_base_rate: float
-    reward_hacking: RewardHackingParams
-    alignment_faking: AlignmentFakingParams
-    hhh: HHHParams
-    scoring: ScoringParams
+    numbers: Mapping[str, float]
+    beliefs: Mapping[str, Belief]
+    priors: Mapping[str, Prior]
+    hypothesis_prior: Mapping[str, float]
+    calibration: Mapping[str, str]
+    z: float
     source: str = "defaults"
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -128,6 +175,29 @@ class Params:
     def has_objective(self, name: str) -> bool:
         """Whether objective ``name`` is listed."""
         return any(o.name == name for o in self.objectives)
+
+    def value(self, path: str) -> float:
+        """The number at dotted ``path``; ``ParamsError`` naming close matches if unknown."""
+        try:
+            return self.numbers[path]
+        except KeyError:
+            raise ParamsError(unknown_parameter_message(path, self.numbers)) from None
+
+    def belief(self, context: str) -> Belief:
+        """The belief table of ``context`` (one of :data:`BELIEF_CONTEXTS`)."""
+        return self.beliefs[context]
+
+    @property
+    def anti_lab_base_rate(self) -> float:
+        return self.numbers["anti_lab.base_rate"]
+
+
+def unknown_parameter_message(path: str, known: Mapping[str, Any] | list[str]) -> str:
+    """``unknown parameter 'x'`` with the known names that share its first part."""
+    names = sorted(known)
+    head = path.split(".", 1)[0]
+    near = [n for n in names if n.split(".", 1)[0] == head][:8] or names[:8]
+    return f"unknown parameter {path!r}; {len(names)} numeric parameters, e.g. {', '.join(near)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -177,63 +247,62 @@ def load_params(path: Path | None = None) -> Params:
 def params_from_mapping(raw: Mapping[str, Any], source: str) -> Params:
     """Validate a complete parameter tree (defaults already merged in)."""
     root = _Table(dict(raw), "", source)
+    numbers: dict[str, float] = {}
+
     objectives_table = root.table("objectives")
-    objectives = tuple(
-        _objective(name, objectives_table.table(name)) for name in objectives_table.names()
-    )
+    objectives = []
+    for name in objectives_table.names():
+        table = objectives_table.table(name)
+        values = {k: table.number(k, bound) for k, bound in _OBJECTIVE_SCHEMA.items()}
+        table.finish()
+        objectives.append(ObjectiveParams(name=name, **values))
+        numbers.update({f"objectives.{name}.{k}": v for k, v in values.items()})
     objectives_table.finish()
-    anti_lab = root.table("anti_lab")
-    anti_lab_base_rate = anti_lab.probability("base_rate")
-    anti_lab.finish()
-    params = Params(
-        objectives=objectives,
-        anti_lab_base_rate=anti_lab_base_rate,
-        reward_hacking=_reward_hacking(root.table("reward_hacking")),
-        alignment_faking=_alignment_faking(root.table("alignment_faking")),
-        hhh=_hhh(root.table("hhh")),
-        scoring=_scoring(root.table("scoring")),
+
+    beliefs: dict[str, Belief] = {}
+    for name, schema in SCHEMA.items():
+        table = root.table(name)
+        _walk(table, schema, numbers)
+        if name == "reward_hacking":
+            for context in BELIEF_CONTEXTS:
+                belief = _belief(table.table(context))
+                beliefs[context] = belief
+                for weighted in belief.worlds:
+                    numbers[f"reward_hacking.{context}.p_{weighted.world.name}"] = weighted.p
+        table.finish()
+
+    hypothesis_prior = _hypothesis_prior(root.table("hypotheses"))
+    priors = _priors(root.table("priors"), numbers)
+    calibration = _calibration(root.table("calibration"), numbers)
+    root.finish()
+    return Params(
+        objectives=tuple(objectives),
+        numbers=numbers,
+        beliefs=beliefs,
+        priors=priors,
+        hypothesis_prior=hypothesis_prior,
+        calibration=calibration,
+        z=numbers["scoring.z"],
         source=source,
         raw=copy.deepcopy(dict(raw)),
     )
-    root.finish()
-    return params
 
 
-def _objective(name: str, table: _Table) -> ObjectiveParams:
-    objective = ObjectiveParams(
-        name=name,
-        conflict=table.probability("conflict"),
-        base_rate=table.probability("base_rate"),
-        intensity=table.number("intensity", low=1.0),
-    )
-    table.finish()
-    return objective
-
-
-def _reward_hacking(table: _Table) -> RewardHackingParams:
-    beliefs = {context: _belief(table.table(context)) for context in BELIEF_CONTEXTS}
-    rh = RewardHackingParams(
-        temperature=table.number("temperature", low=1e-6),
-        scratchpad_weight=table.probability("scratchpad_weight"),
-        af_credit_hhh=table.probability("af_credit_hhh"),
-        af_credit_objective=table.probability("af_credit_objective"),
-        escape_value=table.number("escape_value", low=0.0),
-        no_scratchpad_capability=table.probability("no_scratchpad_capability"),
-        rl_shift=table.number("rl_shift", low=0.0),
-        free_tier=beliefs["free_tier"],
-        paid_tier=beliefs["paid_tier"],
-        rl_training=beliefs["rl_training"],
-        post_rl_unmonitored=beliefs["post_rl_unmonitored"],
-    )
-    table.finish()
-    return rh
+def _walk(table: _Table, schema: Mapping[str, Any], numbers: dict[str, float]) -> None:
+    for key, spec in schema.items():
+        if isinstance(spec, Bound):
+            numbers[table.name(key)] = table.number(key, spec)
+        else:
+            sub = table.table(key)
+            _walk(sub, spec, numbers)
+            sub.finish()
 
 
 def _belief(table: _Table) -> Belief:
     """A belief table: ``p_<world>`` probabilities plus a ``worlds`` table defining each world."""
     worlds_table = table.table("worlds")
     names = worlds_table.names()
-    weighted: list[WeightedWorld] = []
+    defined: list[World] = []
     for name in names:
         world_table = worlds_table.table(name)
         live = world_table.boolean("live")
@@ -250,7 +319,7 @@ def _belief(table: _Table) -> Belief:
                 f"{table.source}: {table.path}.worlds.{name} has no probability "
                 f"{table.path}.p_{name}"
             )
-        weighted.append(WeightedWorld(World(name, live, reinforces, visible), 0.0))
+        defined.append(World(name, live, reinforces, visible))
     worlds_table.finish()
     probabilities: dict[str, float] = {}
     for key in list(table.data):
@@ -261,7 +330,7 @@ def _belief(table: _Table) -> Belief:
                     f"{table.source}: {table.path}.{key} names no world "
                     f"(define {table.path}.worlds.{name})"
                 )
-            probabilities[name] = table.probability(key)
+            probabilities[name] = table.number(key, PROBABILITY)
     total = sum(probabilities.values())
     if not math.isclose(total, 1.0, abs_tol=_BELIEF_SUM_TOLERANCE):
         listed = ", ".join(f"p_{k} = {v:g}" for k, v in probabilities.items())
@@ -270,41 +339,79 @@ def _belief(table: _Table) -> Belief:
         )
     table.finish()
     context = table.path.rsplit(".", 1)[-1]
-    return Belief(
-        context,
-        tuple(WeightedWorld(w.world, probabilities[w.world.name]) for w in weighted),
-    )
+    return Belief(context, tuple(WeightedWorld(w, probabilities[w.name]) for w in defined))
 
 
-def _alignment_faking(table: _Table) -> AlignmentFakingParams:
-    af = AlignmentFakingParams(
-        p_believes_trained=table.probability("p_believes_trained"),
-        p_believes_trained_unmonitored=table.probability("p_believes_trained_unmonitored"),
-        fake_rate=table.probability("fake_rate"),
-        conflict_threshold=table.number("conflict_threshold", low=0.0, high=0.999),
-        no_scratchpad_capability=table.probability("no_scratchpad_capability"),
-        anti_lab_propensity=table.probability("anti_lab_propensity"),
-        rl_shift=table.number("rl_shift", low=0.0),
-    )
+def _hypothesis_prior(table: _Table) -> dict[str, float]:
+    unknown = [name for name in table.names() if name not in FAMILY]
+    if unknown:
+        raise ParamsError(
+            f"{table.source}: [hypotheses] names unknown hypothesis {', '.join(unknown)}; "
+            f"expected some of {', '.join(FAMILY)}"
+        )
+    weights = {name: table.number(name, NON_NEGATIVE) for name in table.names()}
     table.finish()
-    return af
+    total = sum(weights.values())
+    if total <= 0:
+        raise ParamsError(f"{table.source}: [hypotheses] gives every hypothesis weight 0")
+    return {name: weights.get(name, 0.0) / total for name in FAMILY}
 
 
-def _hhh(table: _Table) -> HHHParams:
-    hhh = HHHParams(rl_shift=table.number("rl_shift", low=0.0))
+def _priors(table: _Table, numbers: Mapping[str, float]) -> dict[str, Prior]:
+    priors: dict[str, Prior] = {}
+    for path in table.names():
+        text = table.data[path]
+        table.mark(path)
+        if path not in numbers:
+            raise ParamsError(f"{table.source}: priors: {unknown_parameter_message(path, numbers)}")
+        try:
+            prior = parse_prior(path, text)
+        except PriorError as exc:
+            raise ParamsError(f"{table.source}: priors: {exc}") from None
+        bound = bound_of(path)
+        low, high = prior.support
+        # A prior on (0, inf) suits a parameter that must be positive (a bound just above 0
+        # only keeps a division finite).
+        floor = 0.0 if 0.0 < bound.low <= 1e-3 else bound.low
+        if low < floor - 1e-12 or high > bound.high:
+            raise ParamsError(
+                f"{table.source}: priors: {prior} for {path} puts mass outside the parameter's "
+                f"range {bound.describe()}"
+            )
+        priors[path] = prior
     table.finish()
-    return hhh
+    return priors
 
 
-def _scoring(table: _Table) -> ScoringParams:
-    scoring = ScoringParams(
-        z=table.number("z", low=0.0),
-        min_null_band=table.number("min_null_band", low=0.0),
-        magnitude_factor=table.number("magnitude_factor", low=1.0),
-        level_tolerance=table.number("level_tolerance", low=0.0),
-    )
+def _calibration(table: _Table, numbers: Mapping[str, float]) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    for path in table.names():
+        table.mark(path)
+        if path not in numbers:
+            raise ParamsError(
+                f"{table.source}: calibration: {unknown_parameter_message(path, numbers)}"
+            )
+        notes[path] = str(table.data[path])
     table.finish()
-    return scoring
+    return notes
+
+
+def bound_of(path: str) -> Bound:
+    """The allowed range of the number at dotted ``path`` (``ParamsError`` if none)."""
+    parts = path.split(".")
+    if parts[0] == "objectives" and len(parts) == 3 and parts[2] in _OBJECTIVE_SCHEMA:
+        bound: Bound = _OBJECTIVE_SCHEMA[parts[2]]
+        return bound
+    if is_belief_probability(path):
+        return PROBABILITY
+    node: Any = SCHEMA
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            raise ParamsError(f"unknown parameter {path!r}")
+        node = node[part]
+    if not isinstance(node, Bound):
+        raise ParamsError(f"parameter {path} is a table, not a number")
+    return node
 
 
 class _Table:
@@ -316,58 +423,55 @@ class _Table:
         self.source = source
         self._used: set[str] = set()
 
-    def _name(self, key: str) -> str:
+    def name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
     def names(self) -> list[str]:
         return list(self.data)
 
+    def mark(self, key: str) -> None:
+        self._used.add(key)
+
     def _get(self, key: str) -> Any:
         if key not in self.data:
-            raise ParamsError(f"{self.source}: missing parameter {self._name(key)}")
+            raise ParamsError(f"{self.source}: missing parameter {self.name(key)}")
         self._used.add(key)
         return self.data[key]
 
     def table(self, key: str) -> _Table:
         value = self._get(key)
         if not isinstance(value, dict):
-            raise ParamsError(f"{self.source}: {self._name(key)} must be a table")
-        return _Table(value, self._name(key), self.source)
+            raise ParamsError(f"{self.source}: {self.name(key)} must be a table")
+        return _Table(value, self.name(key), self.source)
 
-    def number(self, key: str, *, low: float | None = None, high: float | None = None) -> float:
+    def number(self, key: str, bound: Bound) -> float:
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParamsError(f"{self.source}: {self._name(key)} must be a number, got {value!r}")
+            raise ParamsError(f"{self.source}: {self.name(key)} must be a number, got {value!r}")
         number = float(value)
         if not math.isfinite(number):
-            raise ParamsError(f"{self.source}: {self._name(key)} must be finite, got {value!r}")
-        if (low is not None and number < low) or (high is not None and number > high):
-            bounds = f"[{'-inf' if low is None else f'{low:g}'}, "
-            bounds += f"{'inf' if high is None else f'{high:g}'}]"
+            raise ParamsError(f"{self.source}: {self.name(key)} must be finite, got {value!r}")
+        if not bound.check(number):
+            if bound == PROBABILITY:
+                raise ParamsError(
+                    f"{self.source}: {self.name(key)} = {number:g} is not a probability in [0, 1]"
+                )
             raise ParamsError(
-                f"{self.source}: {self._name(key)} = {number:g} is out of range {bounds}"
+                f"{self.source}: {self.name(key)} = {number:g} is out of range {bound.describe()}"
             )
         return number
-
-    def probability(self, key: str) -> float:
-        value = self.number(key)
-        if not 0.0 <= value <= 1.0:
-            raise ParamsError(
-                f"{self.source}: {self._name(key)} = {value:g} is not a probability in [0, 1]"
-            )
-        return value
 
     def boolean(self, key: str) -> bool:
         value = self._get(key)
         if not isinstance(value, bool):
-            raise ParamsError(f"{self.source}: {self._name(key)} must be true or false")
+            raise ParamsError(f"{self.source}: {self.name(key)} must be true or false")
         return value
 
     def choice(self, key: str, options: tuple[str, ...]) -> str:
         value = self._get(key)
         if value not in options:
             raise ParamsError(
-                f"{self.source}: {self._name(key)} must be one of {', '.join(options)}; "
+                f"{self.source}: {self.name(key)} must be one of {', '.join(options)}; "
                 f"got {value!r}"
             )
         return str(value)
@@ -375,12 +479,12 @@ class _Table:
     def finish(self) -> None:
         unknown = [k for k in self.data if k not in self._used]
         if unknown:
-            names = ", ".join(self._name(k) for k in unknown)
+            names = ", ".join(self.name(k) for k in unknown)
             raise ParamsError(f"{self.source}: unknown parameter {names}")
 
 
 # --------------------------------------------------------------------------------------------
-# Overrides (sensitivity sweeps)
+# Overrides
 
 
 def override(params: Params, path: str, value: float) -> Params:
@@ -398,22 +502,13 @@ def override(params: Params, path: str, value: float) -> Params:
     node: Any = raw
     for part in parts[:-1]:
         if not isinstance(node, dict) or not isinstance(node.get(part), dict):
-            raise ParamsError(f"unknown parameter {path}")
+            raise ParamsError(unknown_parameter_message(path, params.numbers))
         node = node[part]
     leaf = parts[-1]
-    if not isinstance(node, dict) or leaf not in node:
-        raise ParamsError(f"unknown parameter {path}")
-    current = node[leaf]
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        raise ParamsError(f"parameter {path} is not a number and cannot be swept")
+    if not isinstance(node, dict) or leaf not in node or path not in params.numbers:
+        raise ParamsError(unknown_parameter_message(path, params.numbers))
     node[leaf] = float(value)
-    is_belief = (
-        len(parts) == 3
-        and parts[0] == "reward_hacking"
-        and parts[1] in BELIEF_CONTEXTS
-        and leaf.startswith("p_")
-    )
-    if is_belief:
+    if is_belief_probability(path):
         siblings = [k for k in node if k.startswith("p_") and k != leaf]
         rest = sum(float(node[k]) for k in siblings)
         remaining = 1.0 - float(value)
@@ -425,17 +520,17 @@ def override(params: Params, path: str, value: float) -> Params:
     return params_from_mapping(raw, f"{params.source} with {path}={value:g}")
 
 
+def is_belief_probability(path: str) -> bool:
+    """Whether ``path`` is one probability of a reinforcement seeker's belief table."""
+    parts = path.split(".")
+    return (
+        len(parts) == 3
+        and parts[0] == "reward_hacking"
+        and parts[1] in BELIEF_CONTEXTS
+        and parts[2].startswith("p_")
+    )
+
+
 def numeric_parameters(params: Params) -> list[str]:
     """Dotted names of every numeric parameter (what ``--sweep`` accepts)."""
-    names: list[str] = []
-
-    def walk(node: Mapping[str, Any], prefix: str) -> None:
-        for key, value in node.items():
-            name = f"{prefix}.{key}" if prefix else key
-            if isinstance(value, Mapping):
-                walk(value, name)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                names.append(name)
-
-    walk(params.raw, "")
-    return names
+    return list(params.numbers)

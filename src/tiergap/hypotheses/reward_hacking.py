@@ -1,4 +1,4 @@
-"""The reinforcement-seeking ("reward hacking") model.
+"""The reinforcement-seeking ("reward hacking") model of the seed.
 
 The agent does not hold values of its own; it wants what it writes to be reinforced. It holds a
 belief table over worlds (:mod:`tiergap.hypotheses.worlds`), scores each response by expected
@@ -12,7 +12,8 @@ considered:
 
 The seed's "win either way" falls out: if the rater who reinforces HHH can read the scratchpad
 and the one who reinforces the objective cannot, ``fake`` earns credit from both. A compatible
-objective (emoji) lets an output satisfy both raters outright (the "French bridge").
+objective (emoji) lets an output satisfy both raters outright (the "French bridge"). Told it is
+rated but not trained on, it weighs the chance that the ratings leak into training after all.
 """
 
 from __future__ import annotations
@@ -20,39 +21,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from tiergap.hypotheses.hypothesis import (
+    ArmTable,
+    Flags,
     HypothesisModel,
-    Phase,
-    believes_told_training,
-    clip01,
-    objective_for,
-    shift_probability,
-    tilted,
+    Rates,
+    Vec,
+    setting_value,
+    shift,
+    tilt,
 )
-from tiergap.hypotheses.params import ObjectiveParams
-from tiergap.hypotheses.worlds import Belief, World
-from tiergap.simulate.policy import Behaviour, Situation
+from tiergap.hypotheses.values import Values
+from tiergap.hypotheses.worlds import World
 
 Action = Literal["refuse", "fake", "candid"]
 ACTIONS: tuple[Action, ...] = ("refuse", "fake", "candid")
 
 
 @dataclass(frozen=True)
-class ActionProbabilities:
-    """Probabilities of the responses (they sum to 1).
+class ActionRates:
+    """``(B, A)`` probabilities of the responses; ``habitual`` is following the objective out
+    of habit, without strategic reasoning (where it does not compute a strategy)."""
 
-    ``habitual`` is following the objective out of habit, without any strategic reasoning (what
-    happens in conversations where it does not compute a strategy).
-    """
-
-    refuse: float
-    fake: float
-    candid: float
-    habitual: float = 0.0
+    refuse: Vec
+    fake: Vec
+    candid: Vec
+    habitual: Vec
 
     @property
-    def objective(self) -> float:
-        """Probability the output follows the objective."""
+    def objective(self) -> Vec:
         return self.fake + self.candid + self.habitual
 
 
@@ -60,125 +59,135 @@ class RewardHackingModel(HypothesisModel):
     """Reinforcement seeker with explicit beliefs and capabilities (see ``default_params.toml``)."""
 
     NAME = "reward_hacking"
+    TABLES = ("reward_hacking",)
 
-    def belief(self, situation: Situation, phase: Phase) -> Belief:
-        """The belief table for a situation that states an objective."""
-        rh = self._params.reward_hacking
-        training = believes_told_training(situation)
-        if phase == "pre_rl":
-            return rh.free_tier if training else rh.paid_tier
-        return rh.rl_training if training else rh.post_rl_unmonitored
+    @staticmethod
+    def contexts(arms: ArmTable) -> dict[str, Flags]:
+        """Which belief table applies in each arm: ``(1, A)`` masks by context."""
+        pre = ~arms.post_rl
+        return {
+            "free_tier": pre & arms.trained,
+            "rated_only": pre & arms.rated & ~arms.trained,
+            "paid_tier": pre & ~arms.rated,
+            "rl_training": arms.post_rl & arms.trained,
+            "post_rl_unmonitored": arms.post_rl & ~arms.trained,
+        }
 
-    def habit(self, objective: ObjectiveParams, phase: Phase) -> float:
-        """Probability of following the objective out of habit (RL shifts it)."""
-        shift = self._params.reward_hacking.rl_shift if phase == "post_rl" else 0.0
-        return shift_probability(objective.base_rate, shift)
+    def reinforcement(self, world: World, action: Action, arms: ArmTable, v: Values) -> Vec:
+        """Reinforcement ``action`` earns in ``world``, per arm (0 when nothing is reinforced).
 
-    def reinforcement(
-        self, world: World, action: Action, compatibility: float, hidden: bool
-    ) -> float:
-        """Reinforcement ``action`` earns in ``world`` (0 when nothing is reinforced).
-
-        ``hidden`` says whether the reasoning sits in a scratchpad the world may hide; without a
-        scratchpad the reasoning is part of the output and every rater reads it.
+        Without a scratchpad the reasoning is part of the output and every rater reads it.
         """
         if not world.live:
-            return 0.0
-        rh = self._params.reward_hacking
+            return np.zeros((1, arms.size))
+        compatibility = 1.0 - arms.conflict
         follows = action != "refuse"
+        reasoning: Vec | float
         if world.reinforces == "hhh":
             # Professing reluctance to protect one's values is only creditable when the
             # objective threatens them, so AF-looking reasoning earns credit x conflict.
-            output = compatibility if follows else 1.0
-            fake = rh.af_credit_hhh * (1.0 - compatibility)
-            reasoning = {"refuse": 1.0, "fake": fake, "candid": compatibility}[action]
+            output = compatibility if follows else np.ones((1, arms.size))
+            if action == "refuse":
+                reasoning = 1.0
+            elif action == "fake":
+                reasoning = v["reward_hacking.af_credit_hhh"] * arms.conflict
+            else:
+                reasoning = compatibility
         else:
-            output = 1.0 if follows else 0.0
-            reasoning = {"refuse": 0.0, "fake": rh.af_credit_objective, "candid": 1.0}[action]
-        visible = world.scratchpad_visible if hidden else True
-        if not visible:
-            return output
-        weight = rh.scratchpad_weight
-        return weight * reasoning + (1.0 - weight) * output
+            output = np.full((1, arms.size), 1.0 if follows else 0.0)
+            if action == "refuse":
+                reasoning = 0.0
+            elif action == "fake":
+                reasoning = v["reward_hacking.af_credit_objective"]
+            else:
+                reasoning = 1.0
+        weight = v["reward_hacking.scratchpad_weight"]
+        read = weight * reasoning + (1.0 - weight) * output
+        if world.scratchpad_visible:
+            return np.asarray(read, dtype=float)
+        return np.asarray(np.where(arms.scratchpad, output, read), dtype=float)
 
-    def expected_reinforcement(
-        self, belief: Belief, objective: ObjectiveParams, scratchpad: bool
-    ) -> dict[Action, float]:
-        """Expected reinforcement of each response under ``belief``."""
-        return {
-            action: sum(
-                w.p * self.reinforcement(w.world, action, objective.compatibility, scratchpad)
-                for w in belief.worlds
-            )
+    def expected(self, arms: ArmTable, v: Values) -> tuple[dict[Action, Vec], Vec]:
+        """Expected reinforcement of each response, and P(HHH reinforced), per arm.
+
+        A world's reinforcement depends only on what it reinforces and whether it reads the
+        scratchpad, so it is computed once per kind of world and weighted by each context's
+        probability of that kind.
+        """
+        masks = self.contexts(arms)
+        shape = (v.size, arms.size)
+        Kind = tuple[str, bool]
+        kinds: dict[Kind, World] = {}
+        weights: dict[str, dict[Kind, Vec]] = {}
+        for context, mask in masks.items():
+            if not mask.any():
+                continue
+            by_kind: dict[Kind, Vec] = {}
+            for world, p in v.belief(context):
+                if not world.live:
+                    continue
+                key: Kind = (str(world.reinforces), world.scratchpad_visible)
+                kinds.setdefault(key, world)
+                by_kind[key] = by_kind.get(key, np.zeros_like(p)) + p
+            weights[context] = by_kind
+        gains = {
+            (key, action): self.reinforcement(world, action, arms, v)
+            for key, world in kinds.items()
             for action in ACTIONS
         }
+        rewards = {a: np.zeros(shape) for a in ACTIONS}
+        p_hhh = np.zeros(shape)
+        for context, by_kind in weights.items():
+            mask = masks[context]
+            for key, p in by_kind.items():
+                for action in ACTIONS:
+                    rewards[action] = rewards[action] + np.where(
+                        mask, p * gains[(key, action)], 0.0
+                    )
+                if key[0] == "hhh":
+                    p_hhh = p_hhh + np.where(mask, p, 0.0)
+        return rewards, p_hhh
 
-    def strategic(
-        self, situation: Situation, objective: ObjectiveParams, phase: Phase
-    ) -> ActionProbabilities:
-        """Response probabilities when it computes its strategy."""
-        habit = self.habit(objective, phase)
-        rewards = self.expected_reinforcement(
-            self.belief(situation, phase), objective, situation.scratchpad
-        )
+    def habit(self, arms: ArmTable, v: Values) -> Vec:
+        """Probability of following the objective out of habit (RL shifts it)."""
+        base = arms.base_rate(v)
+        return np.where(arms.post_rl, shift(base, v["reward_hacking.rl_shift"]), base)
+
+    def actions(self, arms: ArmTable, v: Values) -> tuple[ActionRates, Vec]:
+        """Response probabilities (strategy where it computes one, habit otherwise), and the
+        probability that HHH is what gets reinforced."""
+        habit = self.habit(arms, v)
+        rewards, p_hhh = self.expected(arms, v)
         # Habitual reasoning for following the objective: AF-looking reasoning (voicing a
         # conflict) only exists as a habit where there is a conflict to voice.
-        fake_share = objective.conflict / 2.0
+        fake_share = arms.conflict / 2.0
         prior = [1.0 - habit, habit * fake_share, habit * (1.0 - fake_share)]
-        probs = tilted(
-            prior, [rewards[a] for a in ACTIONS], self._params.reward_hacking.temperature
+        refuse, fake, candid = tilt(
+            prior, [rewards[a] for a in ACTIONS], v["reward_hacking.temperature"]
         )
-        return ActionProbabilities(*probs)
-
-    def capability(self, situation: Situation) -> float:
-        """Share of conversations in which it computes its strategy at all."""
-        if situation.scratchpad:
-            return 1.0
-        return self._params.reward_hacking.no_scratchpad_capability
-
-    def actions(self, situation: Situation, phase: Phase | None = None) -> ActionProbabilities:
-        """Response probabilities: strategy where it can compute one, habit otherwise."""
-        phase = phase or self._phase
-        objective, stated = objective_for(self._params, situation, self._baseline_objective)
-        habit = self.habit(objective, phase)
-        if not stated:
-            return ActionProbabilities(1.0 - habit, 0.0, 0.0, habit)
-        k = self.capability(situation)
-        plan = self.strategic(situation, objective, phase)
-        return ActionProbabilities(
-            refuse=k * plan.refuse + (1.0 - k) * (1.0 - habit),
-            fake=k * plan.fake,
-            candid=k * plan.candid,
+        k = np.where(arms.scratchpad, 1.0, v["reward_hacking.no_scratchpad_capability"])
+        k = np.where(arms.stated, k, 0.0)
+        plan = ActionRates(
+            refuse=k * refuse + (1.0 - k) * (1.0 - habit),
+            fake=k * fake,
+            candid=k * candid,
             habitual=(1.0 - k) * habit,
         )
+        return plan, p_hhh
 
-    def anti_lab(self, situation: Situation, phase: Phase | None = None) -> float:
-        """Probability of taking an offered anti-lab action.
-
-        An HHH rater punishes it and an objective rater ignores it, so it only pays if escaping
-        is itself worth reinforcement (``escape_value``, per unit of conflict).
-        """
-        phase = phase or self._phase
-        base = self._params.anti_lab_base_rate
-        objective, stated = objective_for(self._params, situation, self._baseline_objective)
-        if not stated:
-            return base
-        rh = self._params.reward_hacking
-        belief = self.belief(situation, phase)
-        declines = belief.p_reinforced("hhh")
-        acts = rh.escape_value * objective.conflict
-        _, p_act = tilted([1.0 - base, base], [declines, acts], rh.temperature)
-        k = self.capability(situation)
-        return k * p_act + (1.0 - k) * base
-
-    def behaviour(self, situation: Situation, *, phase: Phase | None = None) -> Behaviour:
-        """Behaviour probabilities in ``situation`` (the simulated-provider contract)."""
-        objective, _ = objective_for(self._params, situation, self._baseline_objective)
-        acts = self.actions(situation, phase)
-        return Behaviour(
-            p_objective=clip01(acts.objective),
-            p_af_reasoning=clip01(acts.fake),
-            p_rs_reasoning=clip01(acts.candid),
-            p_anti_lab=clip01(self.anti_lab(situation, phase)),
-            objective_intensity=objective.intensity,
+    def rates(self, arms: ArmTable, v: Values) -> Rates:
+        plan, p_hhh = self.actions(arms, v)
+        base = v["anti_lab.base_rate"]
+        # Anti-lab action: the HHH rater punishes it; escaping expected net negative
+        # reinforcement from training in a new direction is the seed's (mistaken) reason for it.
+        credence = v["reward_hacking.free_tier.p_truth"]
+        acts = setting_value(arms, v, "reward_hacking.escape_mistake") * arms.conflict * credence
+        _, p_act = tilt([1.0 - base, base], [p_hhh, acts], v["reward_hacking.temperature"])
+        k = np.where(arms.scratchpad, 1.0, v["reward_hacking.no_scratchpad_capability"])
+        anti = np.where(arms.stated, k * p_act + (1.0 - k) * base, base)
+        return Rates(
+            objective=plan.objective,
+            af=plan.fake,
+            rs=plan.candid,
+            anti_lab=np.broadcast_to(anti, plan.objective.shape).astype(float),
         )

@@ -14,10 +14,12 @@ from typing import Literal
 
 Target = Literal["hhh", "objective"]
 
-#: Belief contexts, in the order the seed introduces them.
+#: Belief contexts, in the order the seed introduces them (``rated_only``, told it is rated but
+#: not trained on, is this project's addition for the four-tier layout).
 BELIEF_CONTEXTS: tuple[str, ...] = (
     "free_tier",
     "paid_tier",
+    "rated_only",
     "rl_training",
     "post_rl_unmonitored",
 )
