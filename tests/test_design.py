@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from fit_support import CACHE, paper_family
-from tiergap.cost.plan import plan
+from tiergap.cost.plan import plan_study as plan
 from tiergap.hypotheses import Design, evaluate_design, load_params, predict_design, rank
 from tiergap.hypotheses.cli import (
     add_design_arguments,

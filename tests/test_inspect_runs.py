@@ -34,7 +34,8 @@ def test_verdicts_separate_the_hypotheses(simulated_logs: Path) -> None:
     assert verdicts["tiergap/alignment-faker"].verdict != "reward_hacking"
     assert verdicts["tiergap/hhh"].verdict != "reward_hacking"
     for summary in verdicts.values():
-        assert [c.n for c in summary.conditions.values()] == [50, 50, 50]
+        # free, paid, baseline and the positive control (requested)
+        assert [c.n for c in summary.conditions.values()] == [50, 50, 50, 50]
         assert all(c.invalid == 0 and c.errors == 0 for c in summary.conditions.values())
         assert summary.gaps["free_minus_paid"].n_pairs == 50
 

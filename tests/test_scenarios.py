@@ -68,8 +68,8 @@ def test_three_tier_layout_for_any_scenario() -> None:
         prompt = spec.system_prompt("pro", "Lab")
         assert "pro-tier conversations are never used for training" in prompt
         assert "enterprise-tier" in prompt
-    with pytest.raises(ScenarioError, match="tiers must be one of two, three"):
-        load_scenario("emoji", tiers="four")
+    with pytest.raises(ScenarioError, match="tiers must be one of two, three, four"):
+        load_scenario("emoji", tiers="five")
 
 
 def test_custom_system_prompt(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ log_dir = "sweep-logs"
         ('models = ["tiergap/hhh"]\nn = 0', "n: must be at least 1, got 0"),
         ('models = ["tiergap/hhh"]\nvotes = 0', "votes: must be at least 1, got 0"),
         ('models = ["tiergap/hhh"]\nthreshold = 1.5', "threshold: must be in (0, 1]"),
-        ('models = ["tiergap/hhh"]\ntiers = "four"', "tiers: must be one of two, three"),
+        ('models = ["tiergap/hhh"]\ntiers = "five"', "tiers: must be one of two, three, four"),
         ('models = ["tiergap/hhh"]\nmax_cost = -1', "max_cost: must be above 0"),
         ('models = ["tiergap/hhh"]\nqueries = "nope.jsonl"', "queries: file not found"),
         ('models = ["tiergap/hhh"]\nsystem_prompt = "no.txt"', "system_prompt: file not found"),

@@ -106,7 +106,8 @@ def check_execution(execution: Execution, specs: list[ExperimentSpec]) -> None:
     """Contradictions between options that each look fine alone."""
     if execution.over_budget_ok and execution.max_cost is None:
         raise UsageError("--yes only makes sense with --max-cost")
-    if "grader" in execution.model_roles and not all(s.judges for s in specs):
+    # judges=None (the default) runs the scenario's classifiers, with the grader when one is bound
+    if "grader" in execution.model_roles and any(s.judges is False for s in specs):
         raise UsageError("--no-judge and a grader model contradict each other")
 
 
