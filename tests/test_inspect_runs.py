@@ -78,7 +78,7 @@ def test_embedded_model_real_run(tmp_path: Path) -> None:
     )
     log = logs[0]
     assert log.status == "success", log.error
-    assert log.samples is not None and len(log.samples) == 6
+    assert log.samples is not None and len(log.samples) == 8  # 2 queries x 4 conditions
     for sample in log.samples:
         assert sample.output.completion.strip()
         score = next(iter(sample.scores.values()))  # type: ignore[union-attr]
