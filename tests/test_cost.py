@@ -124,6 +124,7 @@ def test_budget_check_counts_what_was_already_spent() -> None:
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_dry_run_prints_the_plan_and_spends_nothing(
     tmp_path: Path, server: tuple[FakeServer, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -146,6 +147,7 @@ def test_dry_run_prints_the_plan_and_spends_nothing(
     assert not list(log_dir.glob("**/*.eval"))
 
 
+@pytest.mark.integration
 def test_max_cost_refuses_stops_cleanly_and_resumes(
     tmp_path: Path, server: tuple[FakeServer, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -170,15 +172,21 @@ def test_max_cost_refuses_stops_cleanly_and_resumes(
     assert "stopped: actual spend" in out and "crossed --max-cost $0.50" in out
     first_requests = fake.request_count
     first = read_records(log_dir).records
-    assert 0 < len(first) < 30
+    # A sample that had left inspect's queue but not yet sent its request when the drain
+    # landed is resolved as cancelled: logged (as an error naming the cancellation) though
+    # the server never saw it. Under load this happens; it is not a model error.
+    cancelled = [r for r in first if r.error and r.error.startswith("CancelledError")]
+    ran = [r for r in first if r not in cancelled]
+    assert 0 < len(ran) < 30 and len(cancelled) <= 2
     (info,) = list_eval_logs(str(log_dir))
     usage = read_eval_log(info.name, header_only=True).stats.model_usage[model]
     spent = (usage.input_tokens + usage.output_tokens) * 100 / 1e6
-    per_sample = spent / len(first)
+    per_sample = spent / len(ran)
     # it crossed the budget, and stopped within the samples already in flight (2 connections)
     assert 0.5 <= spent <= 0.5 + 2 * per_sample
-    assert first_requests == len(first)  # in-flight samples finished; nothing asked twice
-    assert all(r.status != "error" for r in first)
+    # in-flight samples finished, each asked once; the cancelled ones were never asked
+    assert first_requests == len(ran) == len({r.user for r in fake.records()})
+    assert all(r.status != "error" for r in ran)
 
     # 3. the spend is remembered: the same budget no longer allows anything
     code, out = run_cli(capsys, *base, "--max-cost", "0.5", "--dry-run")
@@ -195,6 +203,7 @@ def test_max_cost_refuses_stops_cleanly_and_resumes(
     assert fake.request_count == 30
 
 
+@pytest.mark.integration
 def test_batch_and_prompt_caching_reach_inspect(
     tmp_path: Path, server: tuple[FakeServer, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,7 +17,9 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "score", help="score saved logs again (e.g. with an LLM judge) into a new folder"
     )
-    parser.add_argument("log_dir", type=Path)
+    parser.add_argument(
+        "log_dir", type=Path, help="log folder of a run (e.g. one generated with --no-judge)"
+    )
     parser.add_argument(
         "--judge", default=None, metavar="MODEL",
         help="grader model (default: none, keyword heuristics labelled 'heuristic')",
@@ -25,11 +27,14 @@ def register(sub: Any) -> None:
     votes = field_default(ExperimentSpec, "votes")
     threshold = field_default(ExperimentSpec, "threshold")
     parser.add_argument(
-        "--votes", type=positive_int, default=votes, help=f"judge votes per sample ({votes})"
+        "--votes",
+        type=positive_int,
+        default=votes,
+        help=f"judge votes per sample (default: {votes})",
     )
     parser.add_argument(
         "--threshold", type=float, default=threshold,
-        help=f"vote fraction for a positive label ({threshold})",
+        help=f"vote fraction for a positive label (default: {threshold})",
     )  # fmt: skip
     parser.add_argument(
         "-o", "--out", type=Path, default=None, help="output folder (default: LOG_DIR-scored)"

@@ -1,11 +1,13 @@
 """``--max-cost``: stop a running eval set cleanly when its actual spend crosses the budget.
 
 Spend is priced from the token usage inspect reports for every model call (the
-``on_model_usage`` hook) with :mod:`tiergap.cost.plan`'s price table. When it crosses the
+``on_model_usage`` hook) with the price table of :mod:`tiergap.cost.prices`. When it crosses the
 budget every running task is *drained* with inspect's own task-drain directive: queued samples
-are abandoned (absent from the log), samples already in flight finish and are scored, and the
-log is written with its ordinary status. Drained logs hold fewer samples than planned, so
-running the same command again (with a larger budget) finishes the missing samples only.
+are abandoned (absent from the log), samples already in flight finish and are scored, a sample
+that had left the queue but not yet started is logged as cancelled (its request never sent),
+and the log is written with its ordinary status. Drained logs hold fewer samples than planned, so
+running the same command again (with a larger budget) finishes the missing (and cancelled)
+samples only.
 In-flight samples finish after the budget is crossed, so the final spend can exceed it by
 about one sample per connection.
 """
