@@ -425,7 +425,7 @@ def _fit_in_processes(
                 data,
                 held_out,
                 sensitivity,
-            )  # fmt: skip
+            )
             for h in order
         }
         return {h: future.result() for h, future in futures.items()}
