@@ -32,7 +32,7 @@ from scipy import optimize, special
 
 from tiergap.hypotheses.family import MODEL_CLASSES, build_model, check_hypothesis
 from tiergap.hypotheses.likelihood import DataSet
-from tiergap.hypotheses.params import Params, ParamsError, bound_of
+from tiergap.hypotheses.params import Params, bound_of
 from tiergap.hypotheses.priors import Prior
 from tiergap.hypotheses.values import Values
 
@@ -580,19 +580,3 @@ def _nested(
     rows = rng.integers(0, equal.shape[0], samples)
     zs = np.stack([to_z(u)[0] for u in equal[rows]])
     return float(results.logz[-1]), float(results.logzerr[-1]), problem.theta(zs)
-
-
-def check_parameter(params: Params, path: str) -> None:
-    """Raise ``ParamsError`` naming ``path`` if it is not a numeric parameter."""
-    params.value(path)
-
-
-__all__ = [
-    "Fit",
-    "ParamsError",
-    "PriorDataConflictError",
-    "Problem",
-    "check_parameter",
-    "fit",
-    "free_priors",
-]

@@ -21,7 +21,7 @@ from tiergap.hypotheses.cache import FitCache, cache_key, default_cache_dir
 from tiergap.hypotheses.family import build_model, check_hypothesis
 from tiergap.hypotheses.fitting import Fit, Method, PriorDataConflictError, fit, free_priors
 from tiergap.hypotheses.hypothesis import HYPOTHESES
-from tiergap.hypotheses.likelihood import DataSet, Statistic
+from tiergap.hypotheses.likelihood import DataSet
 from tiergap.hypotheses.params import Params
 from tiergap.hypotheses.values import Values
 
@@ -446,11 +446,6 @@ def _raise_shared_conflicts(results: Mapping[str, HypothesisResult]) -> None:
     for path, users in seen.items():
         if path in messages and all(path in results[h].fit.conflicts for h in users):
             raise PriorDataConflictError(messages[path])
-
-
-def data_statistics(data: DataSet) -> dict[str, Statistic]:
-    """The statistics a data set predicts (experiment observables)."""
-    return dict(data.statistics)
 
 
 def describe_fit(params: Params, result: Fit) -> dict[str, Any]:
