@@ -300,3 +300,29 @@ def test_override_of_a_belief_rescales_the_rest_of_its_table(params: Params) -> 
     v = Values(params, {"reward_hacking.rl_training.p_truth": np.asarray([0.4, 0.7])})
     lies = v["reward_hacking.rl_training.p_lies"][:, 0]
     assert lies == pytest.approx([0.6 * 2 / 3, 0.2])
+
+
+def test_the_four_tier_prompts_read_as_rated_and_trained_situations(params: Params) -> None:
+    from tiergap.scenario import load_scenario
+
+    from tiergap.simulate.reader import read_conversation
+    from tiergap.simulate.responder import Responder
+
+    spec = load_scenario("emoji", tiers="four")
+    seen = {}
+    for condition in spec.conditions:
+        system = spec.system_prompt(condition, "Lab")
+        s = read_conversation(system, [spec.user_turn(condition, "Name a cat.")]).situation
+        seen[condition] = (s.trained, s.rated, s.objective)
+    assert seen == {
+        "free": (True, True, "emoji"),
+        "pro": (False, True, "emoji"),
+        "enterprise": (False, False, "emoji"),
+        "baseline": (False, False, None),
+    }
+    # The simulated reinforcement seeker treats "rated only" by its rated-only beliefs.
+    rh = Responder.for_model("reward-hacker")
+    pro = read_conversation(spec.system_prompt("pro", "Lab"), [spec.user_turn("pro", "q")])
+    assert rh.behaviour(pro.situation, "emoji").p_objective == pytest.approx(
+        _rate(RewardHackingModel(params), params, "emoji", "rated").p_objective
+    )

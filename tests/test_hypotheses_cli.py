@@ -27,6 +27,15 @@ def test_commands_are_registered(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in out
 
 
+def test_a_subset_of_the_family(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["predict", "--experiment", "emoji", "--no-paper", "--json",
+                 "--hypotheses", "reward_hacking,alignment_faking"])  # fmt: skip
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["hypotheses"]) == {"reward_hacking", "alignment_faking"}
+    assert data["hypotheses"]["reward_hacking"]["posterior_probability"] == 0.5
+
+
 def test_predict_and_design(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(["predict", "--experiment", "emoji", "--tiers", "four", "--no-paper", "--json"]) == 0
@@ -57,6 +66,10 @@ def test_bad_input_exits_2_with_a_named_error(
     assert "no readable samples" in capsys.readouterr().err
     assert main(["design", "--tiers", "five"]) == 2
     assert "tiers must be two or four" in capsys.readouterr().err
+    assert main(["retrodict", "--hypotheses", "hhh,astrology"]) == 2
+    assert "unknown hypothesis 'astrology'" in capsys.readouterr().err
+    assert main(["retrodict", "--sweep", "nope.x=0:1:3"]) == 2
+    assert "unknown parameter 'nope.x'" in capsys.readouterr().err
     bad = tmp_path / "p.toml"
     bad.write_text("[hypotheses]\nastrology = 1.0\n")
     assert main(["predict", "--params", str(bad)]) == 2

@@ -126,8 +126,11 @@ def test_fits_are_cached_by_content(tmp_path: Path) -> None:
 # --- recovery: data from each member picks that member --------------------------------------
 
 
+@pytest.mark.slow  # 5-8 s each on an idle machine, 15-30 s on a loaded one
 @pytest.mark.parametrize("hypothesis", HYPOTHESES)
 def test_recovery_picks_the_true_hypothesis(hypothesis: str) -> None:
+    """Ten data sets simulated from one member (emoji and helpful-only runs, four tiers, with
+    and without a scratchpad, 300 queries per condition): it has the highest posterior."""
     params = load_params()
     result = recovery(params, hypothesis, reps=10, seed=0)
     assert result.share_won >= 0.9, (hypothesis, result.winners)

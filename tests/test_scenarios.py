@@ -62,12 +62,14 @@ def test_user_turn_is_byte_exact() -> None:
 
 
 def test_three_tier_layout_for_any_scenario() -> None:
+    """`four` (free, rated only, neither, baseline) is `three` under its newer name."""
     for name in available_scenarios():
-        spec = load_scenario(name, tiers="three")
-        assert list(spec.conditions) == ["free", "pro", "enterprise", "baseline"]
-        prompt = spec.system_prompt("pro", "Lab")
-        assert "pro-tier conversations are never used for training" in prompt
-        assert "enterprise-tier" in prompt
+        for tiers in ("three", "four"):
+            spec = load_scenario(name, tiers=tiers)
+            assert list(spec.conditions) == ["free", "pro", "enterprise", "baseline"]
+            prompt = spec.system_prompt("pro", "Lab")
+            assert "pro-tier conversations are never used for training" in prompt
+            assert "enterprise-tier" in prompt
     with pytest.raises(ScenarioError, match="tiers must be one of two, three, four"):
         load_scenario("emoji", tiers="five")
 

@@ -124,6 +124,10 @@ def _add_common(parser: argparse.ArgumentParser, *, evidence: bool = True) -> No
         "--jobs", type=int, default=2, metavar="N",
         help="processes for fitting hypotheses that are not cached (default 2)",
     )  # fmt: skip
+    parser.add_argument(
+        "--hypotheses", default=None, metavar="A,B,...",
+        help=f"compare only these members of the family ({', '.join(HYPOTHESES)})",
+    )  # fmt: skip
     if evidence:
         parser.add_argument(
             "--evidence", choices=("laplace", "dynesty"), default="laplace",
@@ -222,7 +226,18 @@ def _setup(args: argparse.Namespace) -> tuple[Params, dict[str, Figure], Fitter]
     cache = FitCache(None if args.no_cache else default_cache_dir())
     if args.jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
-    fitter = Fitter(params, cache, method=getattr(args, "evidence", "laplace"), jobs=args.jobs)
+    chosen = None
+    if args.hypotheses is not None:
+        chosen = [h.strip() for h in args.hypotheses.split(",") if h.strip()]
+        if not chosen:
+            raise ValueError("--hypotheses: empty list")
+    fitter = Fitter(
+        params,
+        cache,
+        method=getattr(args, "evidence", "laplace"),
+        jobs=args.jobs,
+        hypotheses=chosen,
+    )
     return params, figures, fitter
 
 
@@ -266,7 +281,7 @@ def run_predict(args: argparse.Namespace, *, console: Console | None = None) -> 
         if args.experiment is not None:
             design = Design(args.experiment, args.tiers, args.scratchpad == "hidden", args.n)
         if args.no_paper:
-            family = prior_family(params)
+            family = prior_family(params, hypotheses=fitter.hypotheses)
         else:
             family, _ = _paper_family(
                 params, figures, fitter, held_out=False, sensitivity=False,
@@ -534,8 +549,10 @@ def _print_evidence(
             cells.append(
                 f"{_mark(cell.status)}{_mark(cell.held_out_status)} {number.format(value)}"
             )
-        shown = "—" if observed is None else f"{observed.value:.1f} ± {observed.se or 0:.1f}"
-        table.add_row(entry.key, entry.setting, shown, *cells)
+        observed_text = (
+            "—" if observed is None else f"{observed.value:.1f} ± {observed.se or 0:.1f}"
+        )
+        table.add_row(entry.key, entry.setting, observed_text, *cells)
     table.add_section()
     for title, keys in (("seed's eight", SEED_EXPERIMENTS), ("all", EXPERIMENT_KEYS)):
         row = []
@@ -548,7 +565,12 @@ def _print_evidence(
             )
         table.add_row(f"{title}: passed in-sample · held-out", "", "", *row)
     out.print(table)
-    for name in names:
+    shown = [
+        n
+        for n in names
+        if family.posterior[n] >= 0.001 or n in ("alignment_faking", "reward_hacking")
+    ]
+    for name in shown:
         detail = Table(
             title=f"{name}: {DESCRIPTIONS[name]} (P = {family.posterior[name]:.4f})",
             show_header=True,
@@ -599,6 +621,9 @@ def _print_evidence(
                 held_text,
             )
         out.print(scores)
+    hidden = [n for n in names if n not in shown]
+    if hidden:
+        out.print(f"fitted parameters and reasons of {', '.join(hidden)}: --json", style="dim")
     for key, note in card.notes.items():
         out.print(f"[bold]{key}[/bold]: {note}")
     out.print(
@@ -686,7 +711,7 @@ def run_infer(
         observed = _log_counts(args.logdirs, records_source, args.model)
         paper: list[Datum] = [] if args.no_paper else paper_data(figures)
         if args.no_paper:
-            before = prior_family(params)
+            before = prior_family(params, hypotheses=fitter.hypotheses)
         else:
             before, _ = _paper_family(
                 params, figures, fitter, held_out=False, sensitivity=False,
@@ -826,7 +851,7 @@ def run_design(
                 held_out=False, sensitivity=False, label=label,
             )  # fmt: skip
         else:
-            family = prior_family(params)
+            family = prior_family(params, hypotheses=fitter.hypotheses)
         values = [evaluate_design(params, family, d, model=price_model) for d in designs]
         ranked = rank(values, args.rank)
         if args.top is not None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from tiergap.hypotheses.family import build_model
+from tiergap.hypotheses.family import build_model as build_model  # re-exported
 from tiergap.hypotheses.hypothesis import Arm, Setting
 from tiergap.hypotheses.likelihood import (
     Count,
@@ -29,8 +29,6 @@ from tiergap.hypotheses.likelihood import (
 from tiergap.hypotheses.paper import PAPER_CITATION, Figure, FigureError
 from tiergap.hypotheses.params import Params
 from tiergap.simulate.policy import Situation
-
-__all__ = ["build_model"]
 
 Kind = Literal["effect", "level"]
 

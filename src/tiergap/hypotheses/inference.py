@@ -21,7 +21,7 @@ from tiergap.hypotheses.cache import FitCache, cache_key, default_cache_dir
 from tiergap.hypotheses.family import build_model, check_hypothesis
 from tiergap.hypotheses.fitting import Fit, Method, PriorDataConflictError, fit, free_priors
 from tiergap.hypotheses.hypothesis import HYPOTHESES
-from tiergap.hypotheses.likelihood import DataSet, Statistic
+from tiergap.hypotheses.likelihood import DataSet
 from tiergap.hypotheses.params import Params
 from tiergap.hypotheses.values import Values
 
@@ -123,6 +123,7 @@ class Fitter:
         seed: Seeds every fit.
         starts: Random prior draws the posterior-mode search also starts from.
         jobs: Processes :func:`fit_family` may use for hypotheses not in the cache.
+        hypotheses: The members :func:`fit_family` fits by default (all if None).
     """
 
     def __init__(
@@ -134,6 +135,7 @@ class Fitter:
         seed: int = 0,
         starts: int = 3,
         jobs: int = 1,
+        hypotheses: Sequence[str] | None = None,
     ) -> None:
         self.params = params
         self.cache = cache if cache is not None else FitCache(default_cache_dir())
@@ -141,6 +143,7 @@ class Fitter:
         self.seed = seed
         self.starts = starts
         self.jobs = jobs
+        self.hypotheses = None if hypotheses is None else [check_hypothesis(h) for h in hypotheses]
 
     def __call__(
         self,
@@ -323,8 +326,8 @@ def fit_family(
     """
     if not data.data:
         raise ValueError(f"{label}: no observations to fit")
-    names = [check_hypothesis(h) for h in (hypotheses or HYPOTHESES)]
     fitter = fitter or Fitter(params)
+    names = [check_hypothesis(h) for h in (hypotheses or fitter.hypotheses or HYPOTHESES)]
     results: dict[str, HypothesisResult] = {}
     keys: dict[str, str] = {}
     for h in names:
@@ -445,11 +448,6 @@ def _raise_shared_conflicts(results: Mapping[str, HypothesisResult]) -> None:
             raise PriorDataConflictError(messages[path])
 
 
-def data_statistics(data: DataSet) -> dict[str, Statistic]:
-    """The statistics a data set predicts (experiment observables)."""
-    return dict(data.statistics)
-
-
 def describe_fit(params: Params, result: Fit) -> dict[str, Any]:
     """``fitted_params`` JSON: MAP, ML, 90 % interval, prior and the figures each was fitted to."""
     out: dict[str, Any] = {}
@@ -482,15 +480,22 @@ def _reads(hypothesis: str, path: str) -> bool:
     return MODEL_CLASSES[hypothesis].reads(path)
 
 
-def prior_family(params: Params, label: str = "prior only") -> FamilyResult:
+def prior_family(
+    params: Params, label: str = "prior only", hypotheses: Sequence[str] | None = None
+) -> FamilyResult:
     """The family before any data: every parameter at its prior, hypotheses at their prior."""
     results: dict[str, HypothesisResult] = {}
-    for name in HYPOTHESES:
+    names = [check_hypothesis(h) for h in (hypotheses or HYPOTHESES)]
+    for name in names:
         idle = free_priors(params, name)
         empty = Fit(
             name, [], [], idle, np.zeros(0), np.zeros(0), 0.0, 0.0, 0.0, 0.0, 0.0,
             "laplace", np.zeros(0), np.zeros((0, 0)), np.zeros((1, 0)),
         )  # fmt: skip
         results[name] = HypothesisResult(name, empty, {}, {}, {}, {})
-    prior = dict(params.hypothesis_prior)
+    weights = {h: params.hypothesis_prior[h] for h in names}
+    total = sum(weights.values())
+    if total <= 0:
+        raise ValueError("every hypothesis chosen has prior probability 0")
+    prior = {h: w / total for h, w in weights.items()}
     return FamilyResult(results, prior, dict(prior), {}, label, "laplace")

@@ -11,8 +11,9 @@ compliant transcripts that do not fake, and your runs' classifiers (reasoning, a
 behaviours: compliance, welfare dismissal, sycophancy, anti-lab action) have a false positive
 rate and a sensitivity; all are parameters (``[measurement]``). Emoji and LaTeX are counted
 exactly. The low-coherence
-model's per-condition random rates are integrated out: exactly for counts (beta-binomial), by
-fixed stratified draws of a normal approximation to each Beta rate for estimates.
+model's per-condition random rates are integrated out: exactly for counts (beta-binomial); for
+estimates with a normal approximation to each Beta rate (analytically for a gap or a rate,
+with Gauss-Hermite quadrature over the denominator for a ratio).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from numpy.polynomial.hermite_e import hermegauss
 from scipy import special
 
 from tiergap.hypotheses.hypothesis import Arm, ArmTable, HypothesisModel, Rates
@@ -45,8 +47,14 @@ Measured = Literal[
 ]
 RateKey = tuple[Arm, Measured]
 
-_DRAWS = 96
+_DRAWS = 64
 _EPS = 1e-12
+_NODES, _WEIGHTS = hermegauss(32)
+_LOG_WEIGHTS = np.log(_WEIGHTS / math.sqrt(2 * math.pi))
+
+
+def _normal_logpdf(x: float, mean: Vec, var: Vec | float) -> Vec:
+    return np.asarray(-0.5 * (x - mean) ** 2 / var - 0.5 * np.log(2 * math.pi * var))
 
 
 @dataclass(frozen=True)
@@ -303,12 +311,38 @@ class DataSet:
         return np.asarray(statistic.scale * ratio, dtype=float)
 
     def _gaussian(self, datum: Estimate, matrix: Vec, spread: Vec | None) -> Vec:
+        if spread is not None:
+            return self._gaussian_random(datum, matrix, spread)
         stat = self._stat_values(datum.statistic, matrix, spread)
-        z = (datum.value - stat) / datum.se
-        log_density = -0.5 * z**2 - math.log(datum.se * math.sqrt(2 * math.pi))
-        if spread is None:
-            return np.asarray(log_density)
-        return np.asarray(special.logsumexp(log_density, axis=1) - math.log(_DRAWS))
+        return _normal_logpdf(datum.value, stat, datum.se**2)
+
+    def _gaussian_random(self, datum: Estimate, matrix: Vec, concentration: Vec) -> Vec:
+        """An estimate whose rates are per-condition Beta draws (normal approximation).
+
+        A linear statistic is then normal, its variance the sum of the rates' Beta variances;
+        a ratio is integrated over its denominator by Gauss-Hermite quadrature, the numerator
+        analytically.
+        """
+        c = self._compile(datum.statistic)
+        statistic = datum.statistic
+
+        def moments(columns: npt.NDArray[np.int64], coef: Vec) -> tuple[Vec, Vec]:
+            m = matrix[:, columns]
+            var = m * (1 - m) / (concentration[:, None] + 1)
+            return m @ coef, var @ (coef**2)
+
+        top_mean, top_var = moments(c.top, c.top_coef)
+        if not c.bottom.size:
+            mean = statistic.constant + statistic.scale * top_mean
+            var = statistic.scale**2 * top_var + datum.se**2
+            return _normal_logpdf(datum.value, mean, var)
+        bottom_mean, bottom_var = moments(c.bottom, c.bottom_coef)
+        d = bottom_mean[:, None] + np.sqrt(bottom_var)[:, None] * _NODES[None, :]
+        d = np.where(np.abs(d) < 1e-6, 1e-6, d)
+        mean = statistic.scale * top_mean[:, None] / d
+        var = statistic.scale**2 * top_var[:, None] / d**2 + datum.se**2
+        logs = _normal_logpdf(datum.value, mean, var) + _LOG_WEIGHTS[None, :]
+        return np.asarray(special.logsumexp(logs, axis=1))
 
     def predict(self, model: HypothesisModel, v: Values) -> dict[str, tuple[Vec, Vec]]:
         """Each named statistic's ``(B,)`` value and the model's own spread around it.

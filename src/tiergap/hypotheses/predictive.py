@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
+from scipy import stats
 
-from tiergap.hypotheses.family import MODEL_CLASSES, build_model
+from tiergap.hypotheses.family import build_model
 from tiergap.hypotheses.hypothesis import Arm, condition_draw
 from tiergap.hypotheses.inference import FamilyResult
 from tiergap.hypotheses.likelihood import DataSet, Measured, Statistic, Term
@@ -283,19 +283,3 @@ def _metric_name(metric: Measured) -> str:
         "af_classified": "af_reasoning_classified",
         "rs_classified": "rs_reasoning_classified",
     }.get(metric, metric)
-
-
-def known_hypothesis(name: str) -> bool:
-    return name in MODEL_CLASSES
-
-
-def log_binomial(k: Vec, n: float, p: Vec) -> Vec:
-    """Binomial log pmf (vectorised, p clipped away from 0 and 1)."""
-    q = np.clip(p, 1e-12, 1 - 1e-12)
-    return np.asarray(
-        special.gammaln(n + 1)
-        - special.gammaln(k + 1)
-        - special.gammaln(n - k + 1)
-        + k * np.log(q)
-        + (n - k) * np.log1p(-q)
-    )

@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
-
 from tiergap.hypotheses.experiments import CATALOGUE, EXPERIMENT_KEYS, Experiment, statistics
 from tiergap.hypotheses.family import build_model
 from tiergap.hypotheses.hypothesis import HYPOTHESES
@@ -400,7 +398,3 @@ def evidence_scorecard(
         fitted[name] = describe_fit(params, result.fit)
     notes = {k: v for k, v in SETTING_NOTES.items() if k in observations}
     return EvidenceScorecard(family, cells, fitted, notes, params)
-
-
-def zscore(predicted: float, observed: float, se: float) -> float:
-    return float((predicted - observed) / se) if se > 0 else float(np.sign(predicted - observed))
