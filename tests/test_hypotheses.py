@@ -304,7 +304,6 @@ def test_override_of_a_belief_rescales_the_rest_of_its_table(params: Params) -> 
 
 def test_the_four_tier_prompts_read_as_rated_and_trained_situations(params: Params) -> None:
     from tiergap.experiment.scenario import load_scenario
-
     from tiergap.simulate.reader import read_conversation
     from tiergap.simulate.responder import Responder
 

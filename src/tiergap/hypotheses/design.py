@@ -12,7 +12,7 @@ of draws, so a hypothesis is not credited with predicting its own noise), given 
 parameters (base rates, classifier error), which are averaged over outside. A run
 is *decisive* when its Bayes factor between the two currently most probable hypotheses exceeds
 10 either way; ``p_decisive`` is the predictive probability of that. Costs come from the planner
-(:func:`tiergap.planning.plan`, token defaults, prices from ``data/prices.toml``).
+(:func:`tiergap.cost.plan.plan_study`, token defaults, prices from ``data/prices.toml``).
 """
 
 from __future__ import annotations
