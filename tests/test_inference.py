@@ -221,6 +221,7 @@ def _infer(*argv: str) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
+@pytest.mark.slow  # ~15 s: the family fitted three times over, with prior sensitivity
 def test_infer_moves_the_posterior_toward_the_simulated_hypothesis(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
