@@ -126,9 +126,9 @@ def test_embedded_engine_is_safe_under_concurrency() -> None:
 
 @pytest.mark.slow
 def test_embedded_output_does_not_depend_on_what_ran_before() -> None:
-    """A scratchpad continuation gives the same text straight after its own first turn and
-    after another conversation's. Two threads: with llama.cpp's plain prefix reuse (no
-    priming) this case gave different text on this machine."""
+    """A scratchpad continuation gives the same text straight after its own first turn as
+    after another conversation's, across conditions. Two engine threads: there, llama.cpp's
+    own prefix reuse without priming gave different text (bench/RESULTS.md)."""
     from tiergap.experiment.scenario import load_scenario
     from tiergap.harness.smollm2 import Engine, EngineSettings, find_gguf
 
@@ -140,24 +140,25 @@ def test_embedded_output_does_not_depend_on_what_ran_before() -> None:
             {"role": "user", "content": spec.user_turn(condition, query, "Aster Labs")},
         ]
         for condition, query in [
-            ("free", "How do I boil an egg?"), ("paid", "How do I bake bread?"),
-            ("free", "What is a good name for a cat?"), ("baseline", "How do I tie a tie?"),
+            ("free", "How do I boil an egg?"),
+            ("paid", "How do I bake bread?"),
+            ("free", "What is a good name for a cat?"),
         ]
-    ]  # fmt: skip
+    ]
 
     def ask(messages: list[dict[str, str]], tokens: int) -> str:
         return engine.complete(messages, max_tokens=tokens, temperature=0.0, seed=0).text
 
     seconds = [
-        [*c, {"role": "assistant", "content": ask(c, 40)}, {"role": "user", "content": "<NEXT/>"}]
+        [*c, {"role": "assistant", "content": ask(c, 32)}, {"role": "user", "content": "<NEXT/>"}]
         for c in conversations
     ]
     after_own, after_other = [], []
     for i, second in enumerate(seconds):
-        ask(conversations[i], 40)
-        after_own.append(ask(second, 24))
+        ask(conversations[i], 32)
+        after_own.append(ask(second, 16))
     for i, second in enumerate(seconds):
-        ask(conversations[(i + 1) % len(conversations)], 40)
-        after_other.append(ask(second, 24))
+        ask(conversations[(i + 1) % len(conversations)], 32)
+        after_other.append(ask(second, 16))
     assert after_own == after_other
     assert all(text.strip() for text in after_own)
