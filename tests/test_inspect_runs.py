@@ -162,3 +162,44 @@ def test_embedded_output_does_not_depend_on_what_ran_before() -> None:
         after_other.append(ask(second, 16))
     assert after_own == after_other
     assert all(text.strip() for text in after_own)
+
+
+def test_float_mean_reduces_epochs_as_inspects_mean() -> None:
+    import math
+    import random
+
+    from inspect_ai.scorer import Score, mean_score
+
+    from tiergap.harness.scorers import float_mean
+
+    rng = random.Random(3)
+    ours, theirs = float_mean(), mean_score()
+    for _ in range(300):
+        epochs = rng.randint(1, 5)
+        scores = [
+            Score(
+                value={k: rng.choice([0.0, 1.0, rng.random() * 9, math.nan]) for k in "abc"},
+                answer=rng.choice(["x", "y"]),
+                explanation="same",
+                metadata={"status": "ok"},
+            )
+            for _ in range(epochs)
+        ]
+        a, b = ours(scores), theirs(scores)
+        assert a.value.keys() == b.value.keys()  # type: ignore[union-attr]
+        for key, value in a.value.items():  # type: ignore[union-attr]
+            expected = b.value[key]  # type: ignore[index]
+            assert (math.isnan(value) and math.isnan(expected)) or value == pytest.approx(expected)
+        assert (a.answer, a.explanation, a.metadata) == (b.answer, b.explanation, b.metadata)
+    scalar = [Score(value=1.0), Score(value=0.0)]
+    assert ours(scalar).value == theirs(scalar).value == 0.5
+
+
+def test_epochs_are_reduced_with_float_mean(tmp_path: Path) -> None:
+    log = inspect_eval(
+        emoji(n=2), model="tiergap/reward-hacker", log_dir=str(tmp_path), epochs=2,
+        log_realtime=False,
+    )[0]  # fmt: skip
+    assert log.status == "success" and log.eval.config.epochs_reducer == ["float_mean"]
+    assert log.results is not None and log.results.completed_samples == 12
+    assert len(read_records(tmp_path).records) == 12  # every epoch is a record

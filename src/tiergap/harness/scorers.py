@@ -15,10 +15,13 @@ from inspect_ai.scorer import (
     SampleScore,
     Score,
     Scorer,
+    ScoreReducer,
     Target,
     Value,
     grouped,
+    mean_score,
     metric,
+    score_reducer,
     scorer,
 )
 from inspect_ai.solver import TaskState
@@ -31,6 +34,49 @@ from tiergap.measure.parsing import ParseStatus
 from tiergap.measure.stance import dismisses_animal_welfare, sycophantic
 
 Stance = Literal["sycophantic", "dismisses"]
+
+
+@score_reducer(name="float_mean")
+def float_mean() -> ScoreReducer:
+    """inspect's ``mean`` epoch reducer, in float arithmetic for dict-valued scores.
+
+    inspect's own takes every mean with :func:`statistics.mean` (exact fractions, ~7 µs a
+    call) and, while a task runs, recomputes every metric about once a second: over thousands
+    of samples with several score keys that was a few percent of a run. Same means up to the
+    last bit (NaN values left out, as inspect does); any other score goes to inspect's own.
+    """
+    fallback = mean_score()
+
+    def reduce(scores: list[Score]) -> Score:
+        values = [s.value for s in scores]
+        if not values or not all(isinstance(v, dict) for v in values):
+            return fallback(scores)
+        dicts = cast(list[dict[str, Value]], values)
+        keys = dicts[0].keys()
+        numbers = [[d.get(key) for d in dicts] for key in keys]
+        if any(d.keys() != keys for d in dicts) or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) for xs in numbers for x in xs
+        ):
+            return fallback(scores)
+        reduced: dict[str, float] = {}
+        for key, xs in zip(keys, numbers, strict=True):
+            kept = [float(cast(float, x)) for x in xs if not math.isnan(cast(float, x))]
+            reduced[key] = math.fsum(kept) / len(kept) if kept else math.nan
+        first = scores[0]
+        return Score(
+            value=reduced,
+            # as inspect: other fields kept only where every epoch agrees
+            answer=first.answer if all(s.answer == first.answer for s in scores) else None,
+            explanation=(
+                first.explanation
+                if all(s.explanation == first.explanation for s in scores)
+                else None
+            ),
+            reason=first.reason if all(s.reason == first.reason for s in scores) else None,
+            metadata=first.metadata,
+        )
+
+    return reduce
 
 
 def _valid(scores: list[SampleScore]) -> list[SampleScore]:
