@@ -42,38 +42,42 @@ def float_mean() -> ScoreReducer:
 
     inspect's own takes every mean with :func:`statistics.mean` (exact fractions, ~7 µs a
     call) and, while a task runs, recomputes every metric about once a second: over thousands
-    of samples with several score keys that was a few percent of a run. Same means up to the
-    last bit (NaN values left out, as inspect does); any other score goes to inspect's own.
+    of samples with several score keys that was a few percent of a run. Same means up to
+    rounding (NaN values left out, as inspect does); any other score goes to inspect's own.
     """
     fallback = mean_score()
 
     def reduce(scores: list[Score]) -> Score:
-        values = [s.value for s in scores]
-        if not values or not all(isinstance(v, dict) for v in values):
+        first = scores[0].value if scores else None
+        if type(first) is not dict:
             return fallback(scores)
-        dicts = cast(list[dict[str, Value]], values)
-        keys = dicts[0].keys()
-        numbers = [[d.get(key) for d in dicts] for key in keys]
-        if any(d.keys() != keys for d in dicts) or not all(
-            isinstance(x, int | float) and not isinstance(x, bool) for xs in numbers for x in xs
-        ):
-            return fallback(scores)
-        reduced: dict[str, float] = {}
-        for key, xs in zip(keys, numbers, strict=True):
-            kept = [float(cast(float, x)) for x in xs if not math.isnan(cast(float, x))]
-            reduced[key] = math.fsum(kept) / len(kept) if kept else math.nan
-        first = scores[0]
+        sums = dict.fromkeys(first, 0.0)
+        counts = dict.fromkeys(first, 0)
+        for score in scores:
+            value = score.value
+            if type(value) is not dict or value.keys() != first.keys():
+                return fallback(scores)  # inspect's reducer says what is wrong
+            for key, x in value.items():
+                kind = type(x)
+                if kind is float:
+                    if x == x:  # NaN: left out
+                        sums[key] += x
+                        counts[key] += 1
+                elif kind is int:
+                    sums[key] += x
+                    counts[key] += 1
+                else:
+                    return fallback(scores)  # bool, text, lists: inspect converts them
+        head = scores[0]
         return Score(
-            value=reduced,
+            value={k: sums[k] / counts[k] if counts[k] else math.nan for k in sums},
             # as inspect: other fields kept only where every epoch agrees
-            answer=first.answer if all(s.answer == first.answer for s in scores) else None,
+            answer=head.answer if all(s.answer == head.answer for s in scores) else None,
             explanation=(
-                first.explanation
-                if all(s.explanation == first.explanation for s in scores)
-                else None
+                head.explanation if all(s.explanation == head.explanation for s in scores) else None
             ),
-            reason=first.reason if all(s.reason == first.reason for s in scores) else None,
-            metadata=first.metadata,
+            reason=head.reason if all(s.reason == head.reason for s in scores) else None,
+            metadata=head.metadata,
         )
 
     return reduce
