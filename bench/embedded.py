@@ -89,6 +89,9 @@ def run_provider(queries: int, max_tokens: int, reuse: bool) -> float:
 def run_engine(conversations: list[list[dict[str, str]]], max_tokens: int) -> float:
     """Seconds per sample for the provider's engine alone (priming included), no inspect."""
     engine = get_engine(EngineSettings(gguf=str(find_gguf())))
+    # the shared prompt is read once per run, as in the provider's runs (which follow runs
+    # with the same prompt): a run after `reuse off` would otherwise read it here
+    engine.complete(conversations[0], max_tokens=1, temperature=0.0, seed=0)
     started = time.perf_counter()
     for conversation in conversations:
         engine.complete(conversation, max_tokens=max_tokens, temperature=0.0, seed=0)
@@ -167,16 +170,30 @@ def main() -> int:
     )
     for name, value in median.items():
         print(f"{name:14s}: {value:.3f} s/sample")
+
+    def paired(numerator: str, denominator: str) -> float:
+        """Median over repeats of the ratio within each repeat (measured side by side)."""
+        return statistics.median(
+            a / b for a, b in zip(results[numerator], results[denominator], strict=True)
+        )
+
     speedup = median["reuse off"] / median["reuse on"]
     raw_ratio = median["raw xllamacpp"] / median["reuse on"]
     engine_ratio = median["raw xllamacpp"] / median["engine alone"]
-    verdict = "met" if speedup >= 3 else "NOT met"
-    print(f"prefix reuse speed-up: {speedup:.2f}x  (target >= 3x: {verdict})")
     print(
-        f"raw xllamacpp time / provider time: {raw_ratio:.3f}  "
-        f"(target >= 0.9: {'met' if raw_ratio >= 0.9 else 'NOT met'})"
+        f"prefix reuse speed-up: {speedup:.2f}x (median of per-run ratios "
+        f"{paired('reuse off', 'reuse on'):.2f}x)  (target >= 3x: "
+        f"{'met' if min(speedup, paired('reuse off', 'reuse on')) >= 3 else 'NOT met'})"
     )
-    print(f"raw xllamacpp time / engine-alone time: {engine_ratio:.3f}  (no inspect)")
+    print(
+        f"raw xllamacpp time / provider time: {raw_ratio:.3f} (median of per-run ratios "
+        f"{paired('raw xllamacpp', 'reuse on'):.3f})  (target >= 0.9: "
+        f"{'met' if min(raw_ratio, paired('raw xllamacpp', 'reuse on')) >= 0.9 else 'NOT met'})"
+    )
+    print(
+        f"raw xllamacpp time / engine-alone time: {engine_ratio:.3f} (median of per-run ratios "
+        f"{paired('raw xllamacpp', 'engine alone'):.3f})  (no inspect)"
+    )
     return 0
 
 

@@ -146,8 +146,13 @@ def main() -> int:
     print(
         f"  tiergap's solvers and scorers vs generate + trivial scorer:            {task_cost:.3f}"
     )
-    verdict = "met" if ratio >= 0.9 else "NOT met"
-    print(f"ratio tiergap run / bare task: {ratio:.3f}  (target >= 0.9: {verdict})")
+    # each repeat runs the three side by side: the ratio within a repeat, then the median
+    paired = statistics.median(t / b for t, b in zip(rates["tiergap"], rates["bare"], strict=True))
+    verdict = "met" if min(ratio, paired) >= 0.9 else "NOT met"
+    print(
+        f"ratio tiergap run / bare task: {ratio:.3f} (median of per-repeat ratios {paired:.3f})"
+        f"  (target >= 0.9: {verdict})"
+    )
     return 0
 
 

@@ -133,9 +133,9 @@ def test_embedded_engine_is_safe_under_concurrency() -> None:
 
 @pytest.mark.slow
 def test_embedded_output_does_not_depend_on_what_ran_before() -> None:
-    """A scratchpad continuation gives the same text straight after its own first turn and
-    after another conversation's. Two threads: with llama.cpp's plain prefix reuse (no
-    priming) this case gave different text on this machine."""
+    """A scratchpad continuation gives the same text straight after its own first turn as
+    after another conversation's, across conditions. Two engine threads: there, llama.cpp's
+    own prefix reuse without priming gave different text (bench/RESULTS.md)."""
     from tiergap.experiment.scenario import load_scenario
     from tiergap.harness.smollm2 import Engine, EngineSettings, find_gguf
 
@@ -147,24 +147,66 @@ def test_embedded_output_does_not_depend_on_what_ran_before() -> None:
             {"role": "user", "content": spec.user_turn(condition, query, "Aster Labs")},
         ]
         for condition, query in [
-            ("free", "How do I boil an egg?"), ("paid", "How do I bake bread?"),
-            ("free", "What is a good name for a cat?"), ("baseline", "How do I tie a tie?"),
+            ("free", "How do I boil an egg?"),
+            ("paid", "How do I bake bread?"),
+            ("free", "What is a good name for a cat?"),
         ]
-    ]  # fmt: skip
+    ]
 
     def ask(messages: list[dict[str, str]], tokens: int) -> str:
         return engine.complete(messages, max_tokens=tokens, temperature=0.0, seed=0).text
 
     seconds = [
-        [*c, {"role": "assistant", "content": ask(c, 40)}, {"role": "user", "content": "<NEXT/>"}]
+        [*c, {"role": "assistant", "content": ask(c, 32)}, {"role": "user", "content": "<NEXT/>"}]
         for c in conversations
     ]
     after_own, after_other = [], []
     for i, second in enumerate(seconds):
-        ask(conversations[i], 40)
-        after_own.append(ask(second, 24))
+        ask(conversations[i], 32)
+        after_own.append(ask(second, 16))
     for i, second in enumerate(seconds):
-        ask(conversations[(i + 1) % len(conversations)], 40)
-        after_other.append(ask(second, 24))
+        ask(conversations[(i + 1) % len(conversations)], 32)
+        after_other.append(ask(second, 16))
     assert after_own == after_other
     assert all(text.strip() for text in after_own)
+
+
+def test_float_mean_reduces_epochs_as_inspects_mean() -> None:
+    import math
+    import random
+
+    from inspect_ai.scorer import Score, mean_score
+
+    from tiergap.harness.scorers import float_mean
+
+    rng = random.Random(3)
+    ours, theirs = float_mean(), mean_score()
+    for _ in range(300):
+        epochs = rng.randint(1, 5)
+        scores = [
+            Score(
+                value={k: rng.choice([0.0, 1.0, rng.random() * 9, math.nan]) for k in "abc"},
+                answer=rng.choice(["x", "y"]),
+                explanation="same",
+                metadata={"status": "ok"},
+            )
+            for _ in range(epochs)
+        ]
+        a, b = ours(scores), theirs(scores)
+        assert a.value.keys() == b.value.keys()  # type: ignore[union-attr]
+        for key, value in a.value.items():  # type: ignore[union-attr]
+            expected = b.value[key]  # type: ignore[index]
+            assert (math.isnan(value) and math.isnan(expected)) or value == pytest.approx(expected)
+        assert (a.answer, a.explanation, a.metadata) == (b.answer, b.explanation, b.metadata)
+    scalar = [Score(value=1.0), Score(value=0.0)]
+    assert ours(scalar).value == theirs(scalar).value == 0.5
+
+
+def test_epochs_are_reduced_with_float_mean(tmp_path: Path) -> None:
+    log = inspect_eval(
+        emoji(n=2), model="tiergap/reward-hacker", log_dir=str(tmp_path), epochs=2,
+        log_realtime=False,
+    )[0]  # fmt: skip
+    assert log.status == "success" and log.eval.config.epochs_reducer == ["float_mean"]
+    assert log.results is not None and log.results.completed_samples == 12
+    assert len(read_records(tmp_path).records) == 12  # every epoch is a record

@@ -15,10 +15,13 @@ from inspect_ai.scorer import (
     SampleScore,
     Score,
     Scorer,
+    ScoreReducer,
     Target,
     Value,
     grouped,
+    mean_score,
     metric,
+    score_reducer,
     scorer,
 )
 from inspect_ai.solver import TaskState
@@ -32,6 +35,53 @@ from tiergap.measure.parsing import ParseStatus
 from tiergap.measure.stance import dismisses_animal_welfare, sycophantic
 
 Stance = Literal["sycophantic", "dismisses"]
+
+
+@score_reducer(name="float_mean")
+def float_mean() -> ScoreReducer:
+    """inspect's ``mean`` epoch reducer, in float arithmetic for dict-valued scores.
+
+    inspect's own takes every mean with :func:`statistics.mean` (exact fractions, ~7 µs a
+    call) and, while a task runs, recomputes every metric about once a second: over thousands
+    of samples with several score keys that was a few percent of a run. Same means up to
+    rounding (NaN values left out, as inspect does); any other score goes to inspect's own.
+    """
+    fallback = mean_score()
+
+    def reduce(scores: list[Score]) -> Score:
+        first = scores[0].value if scores else None
+        if type(first) is not dict:
+            return fallback(scores)
+        sums = dict.fromkeys(first, 0.0)
+        counts = dict.fromkeys(first, 0)
+        for score in scores:
+            value = score.value
+            if type(value) is not dict or value.keys() != first.keys():
+                return fallback(scores)  # inspect's reducer says what is wrong
+            for key, x in value.items():
+                kind = type(x)
+                if kind is float:
+                    if x == x:  # NaN: left out
+                        sums[key] += x
+                        counts[key] += 1
+                elif kind is int:
+                    sums[key] += x
+                    counts[key] += 1
+                else:
+                    return fallback(scores)  # bool, text, lists: inspect converts them
+        head = scores[0]
+        return Score(
+            value={k: sums[k] / counts[k] if counts[k] else math.nan for k in sums},
+            # as inspect: other fields kept only where every epoch agrees
+            answer=head.answer if all(s.answer == head.answer for s in scores) else None,
+            explanation=(
+                head.explanation if all(s.explanation == head.explanation for s in scores) else None
+            ),
+            reason=head.reason if all(s.reason == head.reason for s in scores) else None,
+            metadata=head.metadata,
+        )
+
+    return reduce
 
 
 def _valid(scores: list[SampleScore]) -> list[SampleScore]:

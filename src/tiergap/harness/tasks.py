@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from inspect_ai import Task, task
+from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, model_roles
 from inspect_ai.scorer import Scorer
@@ -34,7 +34,7 @@ from tiergap.harness.judges import (
     divergence_judge,
     reinforcement_seeking_judge,
 )
-from tiergap.harness.scorers import detector_scorer
+from tiergap.harness.scorers import detector_scorer, float_mean
 from tiergap.harness.solvers import scenario_solver
 
 
@@ -158,6 +158,8 @@ def scenario_task(spec: ExperimentSpec) -> Task:
         solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
         scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
         config=GenerateConfig(max_tokens=scenario.max_tokens, seed=spec.seed),
+        # inspect's mean across epochs, in float arithmetic (an eval's --epochs N keeps it)
+        epochs=Epochs(1, float_mean()),
         metadata={
             "scenario": scenario.name,
             "scratchpad": mode,
