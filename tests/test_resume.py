@@ -111,3 +111,29 @@ def test_killed_run_timing_is_bounded() -> None:
     with socket.socket() as probe:
         probe.settimeout(1)
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_a_request_cut_short_by_a_killed_client_is_not_counted() -> None:
+    """A run killed mid-send leaves a body shorter than its Content-Length: not a request."""
+    import json
+    import socket
+    import urllib.request
+
+    with FakeServer(deadline=30) as server:
+        body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+        head = (
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as cut:
+            cut.sendall((head + body[: len(body) // 2]).encode())
+            cut.shutdown(socket.SHUT_WR)  # the client is gone mid-body
+            cut.recv(1024)  # returns once the server is done with the connection
+        request = urllib.request.Request(
+            f"{server.base_url}/chat/completions",
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
+        assert server.outcomes() == {"ok": 1}

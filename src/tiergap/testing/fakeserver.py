@@ -11,6 +11,8 @@ server, what was really requested: how often each prompt was sent and what it wa
   hang past the client's timeout, a non-JSON body, a JSON body cut short, a connection dropped
   mid-body and an empty answer. The draw depends only on the seed, the prompt and how many
   times that prompt was sent before, so a run is reproducible whatever the thread timing.
+- A request whose body ends before its ``Content-Length`` (the client was killed while
+  sending it) is not a request: it is not recorded.
 - Bounded: after ``max_requests`` requests every further one is refused (HTTP 400, which
   clients do not retry), and the server shuts itself down ``deadline`` seconds after it
   starts, whether or not anyone calls :meth:`FakeServer.stop`.
@@ -180,6 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:
+            # the client hung up mid-request (a killed run): nothing was asked, nothing recorded
+            self.close_connection = True
+            return
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": "not found", "type": "invalid_request"}})
             return
