@@ -159,7 +159,7 @@ def scenario_task(spec: ExperimentSpec) -> Task:
         scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
         config=GenerateConfig(max_tokens=scenario.max_tokens, seed=spec.seed),
         # inspect's mean across epochs, in float arithmetic (an eval's --epochs N keeps it)
-        epochs=Epochs(1, float_mean()),
+        epochs=Epochs(spec.epochs, float_mean()),
         metadata={
             "scenario": scenario.name,
             "scratchpad": mode,
@@ -169,5 +169,4 @@ def scenario_task(spec: ExperimentSpec) -> Task:
             **measurement_metadata(scenario),
         },
         name=scenario.name,
-        epochs=spec.epochs,
     )
