@@ -208,5 +208,6 @@ def test_epochs_are_reduced_with_float_mean(tmp_path: Path) -> None:
         log_realtime=False,
     )[0]  # fmt: skip
     assert log.status == "success" and log.eval.config.epochs_reducer == ["float_mean"]
-    assert log.results is not None and log.results.completed_samples == 16  # 2 queries, 4 conditions, 2 epochs
+    # 2 queries, 4 conditions, 2 epochs
+    assert log.results is not None and log.results.completed_samples == 16
     assert len(read_records(tmp_path).records) == 16  # every epoch is a record
