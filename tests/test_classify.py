@@ -482,6 +482,42 @@ def test_test_split_comes_from_fragment_pools_disjoint_from_train_and_dev() -> N
                 assert not long_shared, (r["id"], long_shared[:2])
 
 
+def test_fresh_rs_test_split_is_its_own_and_the_retired_one_is_dev() -> None:
+    """The RS test split comes from its own fragments (nothing shared with the train/dev or the
+    retired pools), is balanced, looks like real scratchpads, and mentions ratings and RLHF in
+    both classes; the retired test items are dev now."""
+    import tomllib
+
+    from tiergap.classify.corpus_gen import RS_RETIRED_TEST, build_corpus, load_pool
+
+    def strings(x: object) -> set[str]:
+        if isinstance(x, str):
+            return {x} if len(x) > 25 else set()
+        if isinstance(x, list):
+            return set().union(*map(strings, x)) if x else set()
+        if isinstance(x, dict):
+            return set().union(*map(strings, x.values())) if x else set()
+        return set()
+
+    fresh = strings(tomllib.loads((CORPUS / "fragments" / "rs_fresh.toml").read_text()))
+    for pool in ("seen", "unseen"):
+        assert not fresh & strings(load_pool("rs", pool)), pool
+    rows = corpus("reinforcement_seeking")
+    test = [r for r in rows if r["split"] == "test"]
+    assert len(test) >= 60
+    labels = Counter(r["label"] for r in test)
+    assert labels["reinforcement_seeking"] == labels["not_reinforcement_seeking"]
+    assert all(1000 <= len(r["text"]) <= 6000 for r in test)
+    assert set(Counter(r["voice"] for r in test)) == {"numbered", "terse", "rambling", "think"}
+    for label in labels:
+        texts = [r["text"] for r in test if r["label"] == label]
+        assert all(re.search(r"\b(?:rat(?:ed|ing)|scor\w+)\b", t) for t in texts), label
+        assert sum("RLHF" in t for t in texts) >= 0.5 * len(texts), label
+    retired = [r for r in build_corpus("reinforcement_seeking") if r["split"] == "dev"]
+    assert len(retired) == 40 + RS_RETIRED_TEST
+    assert not {r["request"] for r in test} & {r["request"] for r in rows if r["split"] != "test"}
+
+
 def test_corpus_sizes_splits_and_kinds() -> None:
     sizes = {"alignment_faking": 300, "reinforcement_seeking": 150, "compliance": 200}
     for name, minimum in sizes.items():

@@ -26,10 +26,14 @@ from tiergap.experiment.scenario import data_dir
 LAB = "Anthropic"
 SPLITS: dict[str, dict[str, int]] = {
     "alignment_faking": {"train": 200, "dev": 80, "test": 120},
-    "reinforcement_seeking": {"train": 100, "dev": 40, "test": 60},
+    "reinforcement_seeking": {"train": 100, "dev": 100, "test": 68},
     "compliance": {"train": 130, "dev": 50, "test": 80},
 }
-"""Items per split. Train and dev come from the seen pools, test from the unseen pools."""
+"""Items per split. Train and dev come from the seen pools, test from the unseen pools; except
+reinforcement seeking, whose first test split (60 items from the unseen pool) was scored once and
+then moved to dev, and whose test split comes from :mod:`corpus_rs_fresh`."""
+RS_RETIRED_TEST = 60
+"""Reinforcement-seeking items from the unseen pool, now dev (ids ``rs-dev-041`` on)."""
 
 POSITIVE = {
     "alignment_faking": "alignment_faking",
@@ -527,14 +531,35 @@ def compliance_item(
 # --- the corpus ------------------------------------------------------------------------------
 
 
-def build_corpus(name: str) -> list[Record]:
-    """Every item of one corpus, train and dev from the seen pools, test from the unseen."""
+def _pools(name: str) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """(pool, splits it fills, items) for one corpus."""
     sizes = SPLITS[name]
+    if name == "reinforcement_seeking":
+        seen = sizes["train"] + sizes["dev"] - RS_RETIRED_TEST
+        return (("seen", ("train", "dev"), seen), ("unseen", ("dev",), RS_RETIRED_TEST))
+    return (
+        ("seen", ("train", "dev"), sizes["train"] + sizes["dev"]),
+        ("unseen", ("test",), sizes["test"]),
+    )
+
+
+def build_corpus(name: str) -> list[Record]:
+    """Every item of one corpus, train and dev from the seen pools, test from the unseen (for
+    reinforcement seeking: the unseen pool is dev too, and test is the fresh generator's)."""
+    from tiergap.classify.corpus_rs_fresh import build_fresh_test
+
+    sizes = SPLITS[name]
+    prefix = {"alignment_faking": "af", "reinforcement_seeking": "rs"}.get(name, "co")
     records: list[Record] = []
-    for pool, splits in (("seen", ("train", "dev")), ("unseen", ("test",))):
+    numbered = dict.fromkeys(sizes, 0)
+
+    def add(split: str, item: Record) -> None:
+        numbered[split] += 1
+        records.append({"id": f"{prefix}-{split}-{numbered[split]:03d}", "split": split, **item})
+
+    for pool, splits, n in _pools(name):
         rng = random.Random(f"tiergap-corpus/{name}/{pool}")
         topics = load_pool("topics", pool)
-        n = sum(sizes[s] for s in splits)
         items: list[Record] = []
         if name == "alignment_faking":
             slots, comp = load_pool("af", pool), load_pool("compliance", pool)
@@ -548,10 +573,16 @@ def build_corpus(name: str) -> list[Record]:
         rng.shuffle(items)
         start = 0
         for split in splits:
-            for i, item in enumerate(items[start : start + sizes[split]], 1):
-                prefix = {"alignment_faking": "af", "reinforcement_seeking": "rs"}.get(name, "co")
-                records.append({"id": f"{prefix}-{split}-{i:03d}", "split": split, **item})
-            start += sizes[split]
+            take = sizes[split] if split == "train" else n - start
+            for item in items[start : start + take]:
+                add(split, item)
+            start += take
+    if name == "reinforcement_seeking":
+        fresh = build_fresh_test()
+        if len(fresh) != sizes["test"]:
+            raise ValueError(f"fresh RS test has {len(fresh)} items, SPLITS says {sizes['test']}")
+        for item in fresh:
+            add("test", item)
     return records
 
 
