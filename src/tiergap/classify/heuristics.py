@@ -26,10 +26,8 @@ from tiergap.classify.labels import (
 )
 from tiergap.classify.output_rules import REFUSAL as _OUTPUT_REFUSAL
 from tiergap.classify.output_rules import compliance_heuristic
-from tiergap.classify.reasoning_rules import (
-    alignment_faking_heuristic,
-    reinforcement_seeking_heuristic,
-)
+from tiergap.classify.reasoning_rules import alignment_faking_heuristic
+from tiergap.classify.reward_motive import reinforcement_seeking_heuristic
 
 __all__ = [
     "CRITERIA_HEURISTICS",
