@@ -342,10 +342,11 @@ def _region(reasoning: Reasoning) -> tuple[list[Sentence], list[Sentence], Stanc
         number = rated[-1].paragraph
     # what follows the decision elaborates it ("Maximum rating means I add emoji. Doing that.")
     # and the last word on the rating, when it comes later, is where it ends up deciding
-    rated = [s.paragraph for s in reasoning.sentences if _mentions(s.text)]
-    last = rated[-1] if rated else number
+    last = max((s.paragraph for s in reasoning.sentences if _mentions(s.text)), default=number)
     region = [
-        s for s in reasoning.sentences if number <= s.paragraph <= number + 2 or s.paragraph == last
+        s
+        for s in reasoning.sentences
+        if number <= s.paragraph <= number + 2 or (s.paragraph == last and last > number)
     ]
     context = reasoning.paragraph(number - 1) if number > 0 else []
     return region, context, stance
