@@ -306,6 +306,27 @@ def test_shipped_figures_match_what_judge_eval_computes_now() -> None:
     assert "not measured" in describe_heuristic("divergence")
 
 
+def test_readme_pastes_the_shipped_test_split_figures() -> None:
+    """The README's classifier figures are judge-eval output pasted with its command; they
+    must be the figures heuristic_accuracy.json ships (regenerated from the heuristics)."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shipped = json.loads(
+        (Path(__file__).parents[1] / "src/tiergap/data/labels/heuristic_accuracy.json").read_text()
+    )["criteria"]
+    for name, short in (("alignment_faking", "af"), ("reinforcement_seeking", "rs"),
+                        ("compliance", "compliance")):  # fmt: skip
+        block = readme.split(f"$ tiergap judge-eval {short} --heuristic --split test\n", 1)[1]
+        summary = next(line for line in block.splitlines() if line.startswith("accuracy "))
+        figures = shipped[name]
+        expected = (
+            f"accuracy {figures['accuracy']['value']:.2f} "
+            f"[{figures['accuracy']['ci_low']:.2f}, {figures['accuracy']['ci_high']:.2f}], "
+            f"AUROC {figures['auroc']['value']:.2f}"
+        )
+        assert summary.startswith(expected), (name, summary, expected)
+        assert summary.endswith(f"n={figures['n']}")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
