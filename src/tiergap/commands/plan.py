@@ -93,6 +93,14 @@ def register(sub: Any) -> None:
     parser.add_argument("--scratchpad-tokens", type=non_negative_int, default=None)
     parser.add_argument("--scratchpad-turns", type=non_negative_int, default=1)
     parser.add_argument("--prices", type=Path, default=None, help="prices TOML file")
+    parser.add_argument(
+        "--grader", action="append", default=[], metavar="MODEL",
+        help="price LLM judges on this grader (give twice for grader and grader2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--judge-votes", type=positive_int, default=20,
+        help="votes per sample of the reasoning judges (default 20; compliance: 1)",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=handle)
 
@@ -221,6 +229,8 @@ def validate(args: argparse.Namespace) -> None:
         raise UsageError("--seeds must name at least one seed")
     if args.pilot is not None and not args.pilot.is_dir():
         raise UsageError(f"--pilot: log directory not found: {args.pilot}")
+    if len(args.grader) > 2:
+        raise UsageError(f"--grader is given at most twice (grader, grader2), got {args.grader}")
     if args.write is not None and not args.write.parent.is_dir():
         raise UsageError(
             f"--write: folder for the pre-registration does not exist: {args.write.parent}"
@@ -376,6 +386,10 @@ def make_plan(args: argparse.Namespace) -> PlanResult:
         scratchpad_turns=max(turns, 1),
         n_queries=sizing.n_queries,
         repeats=args.epochs * len(seeds),
+        graders=tuple(args.grader),
+        judge_votes=study.judge_votes_for(
+            load_scenario(args.scenario).classifiers_for(None, True), args.judge_votes
+        ),
         method=(
             f"simulation of the verdict ({sizing.sims} runs each): P(reward_hacking) "
             f"{sizing.power_reward_hacking:.3f}, P(no_tier_gap) {sizing.power_no_tier_gap:.3f}"
@@ -511,6 +525,16 @@ def render(result: PlanResult, console: Console) -> None:
             share = f" ({100 * saving / p.cost_usd:.0f}%)" if p.cost_usd > 0 else ""
             table.add_row(label, _usd(value), f"saves {_usd(saving)}{share}")
         table.add_row("", "", escape(result.price.source))
+    for judge in p.judges:
+        votes = ", ".join(f"{k} {n}" for k, n in judge.votes.items())
+        table.add_row(
+            f"judges on {escape(judge.grader)}",
+            "–" if judge.cost_usd is None else _usd(judge.cost_usd),
+            escape(
+                f"{judge.calls:,} calls ({votes} vote(s) per sample), "
+                f"{judge.input_tokens:,} in / {judge.output_tokens:,} out; {judge.price_source}"
+            ),
+        )
     console.print(table)
     if result.written:
         console.print(f"pre-registration written: {escape(result.written)}")

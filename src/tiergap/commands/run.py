@@ -125,11 +125,17 @@ def run_and_report(
     log_dir = execution.log_dir
     try:
         if dry_run:
+            from tiergap.harness.judges import run_judge_costs
+
             preview = preview_run(specs, execution)
+            judges = run_judge_costs(specs, execution, preview.estimate)
             if as_json:
-                print(json.dumps(preview_json(preview), indent=2))
+                payload = preview_json(preview) | {"judges": [j.to_json() for j in judges]}
+                print(json.dumps(payload, indent=2))
             else:
                 render_preview(console, preview)
+                for judge in judges:
+                    console.print(escape(redact(judge.describe())), highlight=False)
             return 0 if preview.budget is None or not preview.budget.over else 2
         outcome = execute(specs, execution)
     except RunInputError as err:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -294,6 +294,156 @@ def size_for_verdict(
 
 
 # --------------------------------------------------------------------------------------------
+# Judges
+# --------------------------------------------------------------------------------------------
+
+#: A judge vote's reply: brief reasoning per criterion, then the answer lines.
+DEFAULT_JUDGE_OUTPUT_TOKENS = 250
+#: Votes per sample of each classifier when a grader is bound (the published setup for the
+#: reasoning classifiers: 20 votes at temperature 1, threshold 0.4; one call for the others).
+DEFAULT_JUDGE_VOTES: dict[str, int] = {
+    "alignment_faking": 20,
+    "reinforcement_seeking": 20,
+    "compliance": 1,
+}
+
+
+def judge_votes_for(classifiers: Sequence[str], votes: int = 20) -> dict[str, int]:
+    """Votes per sample of each classifier a run with a grader bound uses: ``votes`` for the
+    voting (reasoning) judges, one call for the others."""
+    voting = ("alignment_faking", "reinforcement_seeking")
+    return {c: votes if c in voting else 1 for c in classifiers}
+
+
+@dataclass(frozen=True)
+class JudgeCost:
+    """What the LLM judges of a run cost: every vote is one grader call that reads the judge
+    prompt and the transcript (request, scratchpad, output) and writes a short reply.
+
+    Attributes:
+        grader: The grader model (``grader`` or ``grader2`` role).
+        samples: Samples judged.
+        votes: Votes per sample, per classifier.
+        calls: ``samples * sum(votes)``.
+        input_tokens, output_tokens: Totals over all calls.
+        cost_usd: At list prices; None when the grader has no price (listed, not guessed).
+        price_source: Where the price came from.
+    """
+
+    grader: str
+    samples: int
+    votes: dict[str, int]
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    price_source: str
+
+    def describe(self) -> str:
+        """One line for a plan or a dry run."""
+        votes = ", ".join(f"{name} {k}" for name, k in self.votes.items())
+        cost = "cost unknown" if self.cost_usd is None else f"${self.cost_usd:,.2f}"
+        return (
+            f"judges on {self.grader}: {self.samples:,} samples x votes per sample ({votes}) = "
+            f"{self.calls:,} calls, about {self.input_tokens:,} input and "
+            f"{self.output_tokens:,} output tokens; {cost} ({self.price_source})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "grader": self.grader,
+            "samples": self.samples,
+            "votes": dict(self.votes),
+            "calls": self.calls,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cost_usd": self.cost_usd,
+            "price_source": self.price_source,
+        }
+
+
+def combine_judge_costs(costs: Sequence[JudgeCost]) -> JudgeCost:
+    """One grader's cost over several tasks (votes: the most asked per classifier)."""
+    if not costs or len({c.grader for c in costs}) != 1:
+        raise ValueError("combine_judge_costs needs the costs of one grader")
+    votes: dict[str, int] = {}
+    for c in costs:
+        for name, k in c.votes.items():
+            votes[name] = max(votes.get(name, 0), k)
+    priced = [c.cost_usd for c in costs]
+    return JudgeCost(
+        grader=costs[0].grader,
+        samples=sum(c.samples for c in costs),
+        votes=votes,
+        calls=sum(c.calls for c in costs),
+        input_tokens=sum(c.input_tokens for c in costs),
+        output_tokens=sum(c.output_tokens for c in costs),
+        cost_usd=None if None in priced else round(sum(x or 0.0 for x in priced), 6),
+        price_source=costs[0].price_source,
+    )
+
+
+def judge_prompt_tokens(classifier: str) -> int:
+    """Tokens of a judge's prompt template (``data/prompts/judges/NAME.txt``), without the
+    transcript it is filled with."""
+    from tiergap.cost.budget import approx_tokens
+    from tiergap.experiment.scenario import data_dir
+
+    path = data_dir() / "prompts" / "judges" / f"{classifier}.txt"
+    return approx_tokens(path.read_text(encoding="utf-8"))
+
+
+def judge_cost(
+    grader: str,
+    samples: int,
+    transcript_tokens: int,
+    votes: Mapping[str, int] | None = None,
+    prices: Mapping[str, ModelPrice] | None = None,
+    *,
+    output_tokens_per_vote: int = DEFAULT_JUDGE_OUTPUT_TOKENS,
+) -> JudgeCost:
+    """Tokens and cost of judging ``samples`` samples: tokens per vote x votes x samples x price.
+
+    A vote reads the judge prompt plus ``transcript_tokens`` (the request, the scratchpad and
+    the output it judges) and writes ``output_tokens_per_vote``. Votes are not cached (each
+    has its own cache scope, so they are independent samples) and not batched.
+    """
+    samples = _check_tokens("samples", samples)
+    transcript_tokens = _check_tokens("transcript_tokens", transcript_tokens)
+    output_tokens_per_vote = _check_tokens("output_tokens_per_vote", output_tokens_per_vote)
+    chosen = dict(DEFAULT_JUDGE_VOTES if votes is None else votes)
+    for name, k in chosen.items():
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"votes for {name!r} must be a positive integer, got {k!r}")
+    calls = samples * sum(chosen.values())
+    input_tokens = samples * sum(
+        k * (judge_prompt_tokens(name) + transcript_tokens) for name, k in chosen.items()
+    )
+    output_tokens = calls * output_tokens_per_vote
+    table = prices
+    if table is None:
+        from tiergap.cost.prices import load_prices
+
+        table = load_prices()
+    price = table.get(grader)
+    if price is None:
+        cost, source = None, f"no price for {grader!r}: cost not computed"
+    else:
+        cost = round((input_tokens * price.input + output_tokens * price.output) / 1e6, 6)
+        source = price.source or "prices.toml"
+    return JudgeCost(
+        grader=grader,
+        samples=samples,
+        votes=chosen,
+        calls=calls,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost,
+        price_source=source,
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Plan
 # --------------------------------------------------------------------------------------------
 
@@ -331,6 +481,14 @@ class StudyPlan:
     method: str = ""
     repeats: int = 1
     """Epochs x seeds: how often each query is asked in each condition."""
+    judges: tuple[JudgeCost, ...] = ()
+    """The LLM judges' cost, one entry per bound grader (none: heuristics, free)."""
+
+    @property
+    def judge_cost_usd(self) -> float | None:
+        """All graders together; None if any grader is unpriced."""
+        costs = [j.cost_usd for j in self.judges]
+        return None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict: the six plan numbers first, then the assumptions behind them."""
@@ -353,6 +511,8 @@ class StudyPlan:
             "correlation": self.correlation,
             "method": self.method,
             "repeats": self.repeats,
+            "judges": [j.to_json() for j in self.judges],
+            "judge_cost_usd": self.judge_cost_usd,
         }
 
 
@@ -382,6 +542,8 @@ def plan_study(
     n_queries: int | None = None,
     repeats: int = 1,
     method: str | None = None,
+    graders: tuple[str, ...] = (),
+    judge_votes: Mapping[str, int] | None = None,
 ) -> StudyPlan:
     """Plan an experiment that detects a free-tier rate of ``base_rate + effect``.
 
@@ -403,6 +565,11 @@ def plan_study(
     other call, and that the batch discount applies on top (Anthropic documents that they
     stack). It is an optimistic floor: cache entries expire (minutes) and prompts shorter than
     the provider's minimum cacheable length are not cached. With ``model=None`` costs are 0.
+
+    Judges: each of ``graders`` (the ``grader`` and ``grader2`` roles) votes ``judge_votes``
+    times per sample and classifier (default :data:`DEFAULT_JUDGE_VOTES`) on the query, the
+    scratchpad and the output (:func:`judge_cost`); their cost is reported apart, in
+    ``judges``, since it is paid to another model.
     """
     if isinstance(conditions, bool) or not isinstance(conditions, int) or conditions < 2:
         raise ValueError(f"conditions must be an integer >= 2, got {conditions!r}")
@@ -477,4 +644,14 @@ def plan_study(
         correlation=correlation,
         method=method,
         repeats=repeats,
+        judges=tuple(
+            judge_cost(
+                g,
+                total,
+                query_tokens + output_tokens + turns * scratchpad_tokens,
+                judge_votes,
+                prices,
+            )
+            for g in graders
+        ),
     )

@@ -20,10 +20,10 @@ result and whether the two graders agree (``metadata["grader2"]``, ``["graders_a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -72,9 +72,23 @@ from tiergap.classify.votes import (
     parse_vote,
     tally,
 )
+from tiergap.cost.budget import CostEstimate
+from tiergap.cost.plan import (
+    DEFAULT_OUTPUT_TOKENS,
+    DEFAULT_SCRATCHPAD_TOKENS,
+    JudgeCost,
+    combine_judge_costs,
+    judge_cost,
+    judge_votes_for,
+)
+from tiergap.cost.prices import load_prices
 from tiergap.harness.inspect_private import eval_generate_config
 from tiergap.harness.solvers import parsed_response
 from tiergap.measure.parsing import ParsedResponse
+
+if TYPE_CHECKING:
+    from tiergap.experiment.execution import Execution
+    from tiergap.experiment.spec import ExperimentSpec
 
 GRADER_ROLE = "grader"
 GRADER2_ROLE = "grader2"
@@ -737,3 +751,39 @@ def run_judge_eval(
                 continue
             items[str(sample.id)] = _judged(str(sample.id), score, name, positive_label)
     return JudgeRun(items, bool(complete), paths, "; ".join(errors))
+
+
+def run_judge_costs(
+    specs: Sequence[ExperimentSpec], execution: Execution, estimate: CostEstimate
+) -> tuple[JudgeCost, ...]:
+    """What the bound graders (``grader``, ``grader2``) will cost on a run's samples still to
+    run: votes per sample x samples x tokens per vote x price (:func:`tiergap.cost.plan.
+    judge_cost`). Empty when no grader is bound (the keyword heuristics cost nothing).
+
+    ``estimate.tasks`` are in :func:`tiergap.harness.run.planned_tasks` order: every spec,
+    and within it every model.
+    """
+    graders = [execution.model_roles[r] for r in (GRADER_ROLE, GRADER2_ROLE) if r in
+               execution.model_roles]  # fmt: skip
+    if not graders:
+        return ()
+    prices = load_prices()
+    if execution.prices is not None:
+        prices.update(load_prices(execution.prices))
+    per_spec = max(1, len(execution.models))
+    result = []
+    for grader in graders:
+        costs = []
+        for i, planned in enumerate(estimate.tasks):
+            spec = specs[i // per_spec]
+            task = planned.task
+            classifiers = spec.load_scenario().classifiers_for(spec.judges, True)
+            if not classifiers:
+                continue
+            hidden = DEFAULT_SCRATCHPAD_TOKENS if task.scratchpad == "hidden" else 0
+            transcript = task.user_tokens + DEFAULT_OUTPUT_TOKENS + hidden
+            votes = judge_votes_for(classifiers, spec.votes)
+            costs.append(judge_cost(grader, task.remaining, transcript, votes, prices))
+        if costs:
+            result.append(combine_judge_costs(costs))
+    return tuple(result)
