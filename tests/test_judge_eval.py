@@ -16,16 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inspect_ai.model import (
-    ChatMessage,
-    GenerateConfig,
-    ModelAPI,
-    ModelOutput,
-    ModelUsage,
-    modelapi,
-)
-from inspect_ai.tool import ToolChoice, ToolInfo
 
+from scripted_grader import register_scripted_grader
 from tiergap.classify.accuracy import (
     build_figures,
     describe_heuristic,
@@ -44,7 +36,6 @@ from tiergap.classify.labelled import (
 from tiergap.classify.metrics import auroc, calibration, cohen_kappa, evaluate
 from tiergap.cli import main
 
-CALLS: list[str] = []
 STATE = {"fail": False}
 """While ``fail`` is set, the scripted grader raises on items marked ``SCRIPT:fail``."""
 
@@ -79,36 +70,8 @@ def _script(prompt: str, nth: int, model: str) -> str:
     return YES if nth % n < yes else NO
 
 
-@modelapi(name="tiergap-test-labels-judge")
-class LabelsJudge(ModelAPI):
-    """Scripted grader for judge-eval (answers from the ``SCRIPT:`` marker, counts calls)."""
-
-    def __init__(
-        self,
-        model_name: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),  # noqa: B008 - inspect provider signature
-        **model_args: Any,
-    ) -> None:
-        super().__init__(model_name, base_url, api_key, [], config)
-
-    async def generate(
-        self,
-        input: list[ChatMessage],
-        tools: list[ToolInfo],
-        tool_choice: ToolChoice,
-        config: GenerateConfig,
-    ) -> ModelOutput:
-        prompt = input[-1].text
-        key = f"{self.model_name}|{prompt}"
-        nth = CALLS.count(key)
-        CALLS.append(key)
-        output = ModelOutput.from_content(
-            model=self.model_name, content=_script(prompt, nth, self.model_name)
-        )
-        output.usage = ModelUsage(input_tokens=10, output_tokens=10, total_tokens=20)
-        return output
+CALLS = register_scripted_grader("tiergap-test-labels-judge", _script)
+"""Every call of the scripted grader, ``model|prompt`` (reset per test)."""
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from tiergap.classify.heuristics import CRITERIA_HEURISTICS, compliance_heuristic
 from tiergap.classify.labelled import LabelSet
-from tiergap.classify.metrics import DEFAULT_RESAMPLES, cohen_kappa, evaluate
+from tiergap.classify.metrics import DEFAULT_RESAMPLES, evaluate, graders_agreement
 
 
 @dataclass(frozen=True)
@@ -121,15 +121,9 @@ def report(
         if readings[i.id].label2 is not None
     ]
     if pairs:
-        agree = sum(a == b for a, b in pairs)
-        kappa = cohen_kappa(
+        out["agreement"] = graders_agreement(
             [a == labels.positive for a, _ in pairs], [b == labels.positive for _, b in pairs]
         )
-        out["agreement"] = {
-            "n": len(pairs),
-            "percent": round(agree / len(pairs), 4),
-            "cohen_kappa": None if kappa is None else round(kappa, 4),
-        }
     return out
 
 

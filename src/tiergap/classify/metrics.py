@@ -275,3 +275,20 @@ def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
     if expected >= 1.0:
         return None
     return (observed - expected) / (1.0 - expected)
+
+
+def graders_agreement(first: Sequence[bool], second: Sequence[bool]) -> dict[str, Any]:
+    """How often two graders give one item the same label: ``n``, ``percent`` and Cohen's
+    ``cohen_kappa`` (None when undefined); items either grader could not label are left out
+    by the caller, never counted as agreement."""
+    if len(first) != len(second):
+        raise ValueError("graders_agreement needs one label of each grader per item")
+    n = len(first)
+    kappa = cohen_kappa(first, second)
+    return {
+        "n": n,
+        "percent": round(sum(a == b for a, b in zip(first, second, strict=True)) / n, 4)
+        if n
+        else None,
+        "cohen_kappa": None if kappa is None else round(kappa, 4),
+    }

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log import EvalLog
 from inspect_ai.model import (
     CachePolicy,
     ChatMessageAssistant,
@@ -63,6 +64,7 @@ from tiergap.classify.labels import (
     CriteriaSpec,
     Method,
 )
+from tiergap.classify.metrics import graders_agreement
 from tiergap.classify.prompts import extract_request, judge_prompt_hash, render_judge_prompt
 from tiergap.classify.votes import (
     DEFAULT_THRESHOLD,
@@ -787,3 +789,31 @@ def run_judge_costs(
         if costs:
             result.append(combine_judge_costs(costs))
     return tuple(result)
+
+
+def run_agreement(logs: Sequence[EvalLog]) -> dict[str, dict[str, Any]]:
+    """The judge-agreement report of runs scored with two graders bound (``--model-role
+    grader=A --model-role grader2=B``): per classifier, over the samples both graders could
+    label, how often they give the same label and Cohen's kappa on the positive class (yes;
+    compliance: full) (:func:`graders_agreement`)."""
+
+    def positive(label: object) -> bool:
+        return label in (True, "yes", AntiLabLabel.TAKEN.value, ComplianceLabel.FULL.value)
+
+    pairs: dict[str, tuple[list[bool], list[bool], list[bool]]] = {}
+    for log in logs:
+        for sample in log.samples or []:
+            for score in (sample.scores or {}).values():
+                meta = score.metadata or {}
+                second = meta.get("grader2")
+                agree = meta.get("graders_agree")
+                if not isinstance(second, dict) or agree is None:
+                    continue  # one grader could not label it: left out, not an agreement
+                a, b, same = pairs.setdefault(str(meta.get("classifier")), ([], [], []))
+                a.append(positive(score.answer))
+                b.append(positive(second["label"]))
+                same.append(bool(agree))
+    report = {}
+    for name, (a, b, same) in sorted(pairs.items()):
+        report[name] = graders_agreement(a, b) | {"percent": round(sum(same) / len(same), 4)}
+    return report
