@@ -316,6 +316,35 @@ def test_cli_bad_labels_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "one.jsonl" in err and "both classes" in " ".join(err.split())
 
 
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"text": "a", "label": "yes"}, {"text": "b", "label": "perhaps"}],
+         "'perhaps' (line 2)"),
+        ([{"text": "a", "label": "yes"}, {"text": "", "label": "no"}], "line 2"),
+        ([{"id": "x", "text": "a", "label": "yes"}, {"id": "x", "text": "b", "label": "no"}],
+         "duplicate id 'x' (line 1 and line 2)"),
+        ([{"text": "a", "label": "yes", "split": "test"}, {"text": "b", "label": "no",
+          "split": "train"}], "both classes"),
+    ],
+)  # fmt: skip
+def test_cli_names_each_bad_labels_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[dict[str, Any]], message: str
+) -> None:
+    """Every bad labels file is a usage error (exit 2) naming the file and the problem, before
+    any grader is asked."""
+    path = _jsonl(tmp_path / "labels.jsonl", rows)
+    split = "test" if "split" in rows[0] else "all"
+    code, data, err = _run(capsys, str(path), "--heuristic", "--split", split, "--json")
+    assert code == 2 and data == {}
+    text = " ".join(err.split())
+    assert "labels.jsonl" in text and message.lower() in text.lower(), text
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("text,label\ncaf\xe9,yes\nx,no\n".encode("latin-1"))
+    code, _, err = _run(capsys, str(latin), "--judge", "tiergap-test-labels-judge/a")
+    assert code == 2 and "not UTF-8" in " ".join(err.split()) and not CALLS
+
+
 # --- the judge path through inspect ----------------------------------------------------------
 
 
