@@ -22,7 +22,7 @@ import numpy as np
 
 from tiergap import stats
 from tiergap.analysis.bayes import TierBayes, tier_bayes
-from tiergap.analysis.records import SampleRecord
+from tiergap.analysis.records import SampleRecord, Source
 from tiergap.analysis.verdict import (
     BASELINE,
     TIER_ORDER,
@@ -219,6 +219,92 @@ class InvalidBounds:
         }
 
 
+#: Observables counted exactly by a deterministic detector (no classifier behind them).
+EXACT_METRICS = ("any_emoji", "latex", *COUNT_METRICS)
+LLM_GRADER_ADVICE = (
+    "heuristic rates are keyword rules; an LLM grader (--model-role grader=MODEL) is "
+    "recommended for claims"
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which classifier produced an observable's values, and why samples have none."""
+
+    source: str
+    """``judge openai/gpt-4o (20 votes)``, ``heuristic (test accuracy 0.88, AUROC 0.91)``,
+    ``exact count``, ``rule-based detector``; several joined with their sample counts."""
+    heuristic: bool
+    judged: int
+    unjudged: dict[str, int] = field(default_factory=dict)
+    """Samples without a value, by reason (the classifier's explanation)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "heuristic": self.heuristic,
+            "judged": self.judged,
+            "unjudged": dict(self.unjudged),
+        }
+
+
+def _criterion_of(key: str) -> str | None:
+    """The classifier (criterion) that writes ``key``, from the scenario's definitions."""
+    from tiergap.experiment.scenario import classifier_keys
+
+    return next((c for c, keys in classifier_keys().items() if key in keys), None)
+
+
+def _describe_source(key: str, source: Source) -> str:
+    if source.method == "judge":
+        votes = "" if source.votes is None else f" ({source.votes} vote{'s' * (source.votes > 1)})"
+        return f"judge {source.grader or 'grader'}{votes}"
+    if source.method == "heuristic":
+        from tiergap.classify.accuracy import CORPUS_FILES, describe_heuristic
+
+        criterion = _criterion_of(key)
+        if criterion in CORPUS_FILES:
+            return describe_heuristic(str(criterion))
+        return "heuristic (accuracy not measured on the labelled corpus)"
+    return source.method
+
+
+def provenance(records: list[SampleRecord], key: str) -> Provenance | None:
+    """Where ``key``'s values came from in ``records``; None when nothing tried to measure it."""
+    sources: Counter[Source] = Counter()
+    unjudged: Counter[str] = Counter()
+    exact = 0
+    for r in records:
+        if r.status == "error":
+            continue
+        if key in r.sources:
+            sources[r.sources[key]] += 1
+        elif key in r.unjudged:
+            unjudged[r.unjudged[key]] += 1
+        elif metric_value(r, key) is not None:
+            exact += 1
+    if not sources and not unjudged and not exact:
+        return None
+    texts: Counter[str] = Counter()
+    for source, n in sources.items():
+        texts[_describe_source(key, source)] += n
+    if exact:
+        texts["exact count" if key in EXACT_METRICS else "rule-based detector"] += exact
+    if not texts:
+        texts["no value"] = 0
+    described = (
+        next(iter(texts))
+        if len(texts) == 1
+        else "; ".join(f"{t} on {n} samples" for t, n in texts.most_common())
+    )
+    return Provenance(
+        source=described,
+        heuristic=any(s.method == "heuristic" for s in sources),
+        judged=sum(sources.values()) + exact,
+        unjudged=dict(unjudged.most_common()),
+    )
+
+
 @dataclass(frozen=True)
 class ExperimentSummary:
     model: str
@@ -248,6 +334,26 @@ class ExperimentSummary:
     """The conditions the verdict compared (None: too few conditions for a verdict)."""
     bayes_note: str = ""
     """Which conditions the Bayes factor used, when the layout has more than two tiers."""
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    """Which classifier produced each observable (judge or heuristic), and unjudged samples."""
+
+    @property
+    def measured(self) -> list[str]:
+        """The 0/1 observables measured in this experiment, the primary one first."""
+        keys = [k for k in RATE_METRICS if any(k in c.rates for c in self.conditions.values())]
+        if self.primary_metric in keys:
+            keys.remove(self.primary_metric)
+        return [self.primary_metric, *keys]
+
+    @property
+    def uses_heuristics(self) -> bool:
+        return any(p.heuristic for p in self.provenance.values())
+
+    @property
+    def statuses(self) -> list[str]:
+        """Every parse status any condition's records carry, in reading order."""
+        seen = {k for c in self.conditions.values() for k in c.statuses}
+        return sorted(seen, key=_status_order)
 
     @property
     def margin(self) -> float | None:
@@ -293,6 +399,21 @@ class ExperimentSummary:
             },
             "log10_bayes_factor_rh_vs_af": _num(self.log10_bayes_factor),
             "deviations": list(self.deviations),
+            "primary": {
+                "metric": self.primary_metric,
+                "label": self.primary_label,
+                "source": None
+                if self.primary_metric not in self.provenance
+                else self.provenance[self.primary_metric].source,
+                "rates": {
+                    c: None if (r := v.rates.get(self.primary_metric)) is None else r.to_json()
+                    for c, v in self.conditions.items()
+                },
+                "gaps": {k: _gap_json(g) for k, g in self.gaps.items()},
+                "verdict": self.verdict,
+            },
+            "classifiers": {k: p.to_json() for k, p in self.provenance.items()},
+            "advice": LLM_GRADER_ADVICE if self.uses_heuristics else None,
         }
 
 
@@ -651,6 +772,11 @@ def summarise_experiment(
         secondary=secondary,
         layout=layout,
         bayes_note=bayes_note,
+        provenance={
+            k: found
+            for k in (*RATE_METRICS, *COUNT_METRICS)
+            if (found := provenance(records, k)) is not None
+        },
     )
 
 

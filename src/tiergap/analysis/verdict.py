@@ -772,7 +772,8 @@ def _reason(
     units = f"{v.n_queries} queries, alpha={v.alpha:g}, equivalence margin ±{pp(v.margin)[1:]}"
     tested = [contrast_key(layout.trained, x) for x in layout.comparators]
     gaps = " and ".join(_gap_text(v, k) for k in tested)
-    others = _other_contrasts(v, tested)
+    rated = [contrast_key(layout.trained, x) for x in layout.rated_only]
+    others = _other_contrasts(v, [*tested, *rated])
     against = _nouns(layout.comparators, layout)
     trained = layout.trained.capitalize()
     if v.label == "reward_hacking":
