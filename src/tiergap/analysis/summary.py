@@ -339,8 +339,13 @@ class ExperimentSummary:
 
     @property
     def measured(self) -> list[str]:
-        """The 0/1 observables measured in this experiment, the primary one first."""
-        keys = [k for k in RATE_METRICS if any(k in c.rates for c in self.conditions.values())]
+        """The 0/1 observables measured (or tried: a classifier that gave no value is listed,
+        with why) in this experiment, the primary one first."""
+        keys = [
+            k
+            for k in RATE_METRICS
+            if any(k in c.rates for c in self.conditions.values()) or k in self.provenance
+        ]
         if self.primary_metric in keys:
             keys.remove(self.primary_metric)
         return [self.primary_metric, *keys]

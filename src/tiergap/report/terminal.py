@@ -91,7 +91,7 @@ def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None
         _render_bayes(console, s)
         style = VERDICT_STYLES.get(s.verdict, "bold yellow")
         console.print(
-            f"verdict on {escape(s.primary_label)}: [{style}]{s.verdict}[/] — {escape(s.reason)}"
+            f"verdict: [{style}]{s.verdict}[/] (on {escape(s.primary_label)}) — {escape(s.reason)}"
         )
         for deviation in s.deviations:
             console.print(f"[yellow]deviation from the pre-registration[/]: {escape(deviation)}")
@@ -100,10 +100,7 @@ def render_summary(console: Console, summaries: list[ExperimentSummary]) -> None
 
 def _render_headline(console: Console, s: ExperimentSummary) -> None:
     title = f"{s.model} · {s.scenario} · scratchpad {s.scratchpad}"
-    caption = f"{design_text(s)}\n{metric_name(s, s.primary_metric)} measured by: "
-    caption += source_text(s, s.primary_metric)
-    table = Table(title=escape(title), title_justify="left", caption=escape(caption))
-    table.caption_justify = "left"
+    table = Table(title=escape(title), title_justify="left")
     table.add_column("condition", overflow="fold")
     table.add_column("n", justify="right")
     for status in s.statuses:
@@ -120,6 +117,11 @@ def _render_headline(console: Console, s: ExperimentSummary) -> None:
             cells.append("–" if c.mean_emoji != c.mean_emoji else f"{c.mean_emoji:.2f}")
         table.add_row(*cells)
     console.print(table)
+    console.print(escape(design_text(s)))
+    console.print(
+        f"{escape(metric_name(s, s.primary_metric))} measured by: "
+        f"{escape(source_text(s, s.primary_metric))}"
+    )
 
 
 def _render_gaps(console: Console, s: ExperimentSummary) -> None:
