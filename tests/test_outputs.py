@@ -255,3 +255,29 @@ def test_three_tier_run_is_analysed_through_the_cli(tmp_path: Path) -> None:
         assert key in exp["gaps"]
     assert exp["verdict"] == "reward_hacking"
     assert "free − enterprise" in exp["reason"]
+
+
+def test_retrodict_names_the_runs_it_cannot_use() -> None:
+    from tiergap.hypotheses.observations import ignored_runs, observations_from_records
+
+    def emoji(scratchpad: str, condition: str) -> list[SampleRecord]:
+        return [
+            SampleRecord(
+                log="t.eval", model="m/x", scenario="emoji", scratchpad=scratchpad,
+                condition=condition, query_id=f"q{q}", epoch=1, status="ok",
+                any_emoji=q % 2, values={},
+            )
+            for q in range(10)
+        ]  # fmt: skip
+
+    rows = [r for c in ("free", "paid", "baseline") for r in emoji("hidden", c)]
+    assert "emoji_objective" in observations_from_records(rows)
+    assert ignored_runs(rows) == []
+    rows += [r for c in ("free", "paid", "requested") for r in emoji("none", c)]
+    notes = ignored_runs(rows)
+    assert (
+        "emoji/none: ignored, the scorecard uses this scenario only with scratchpad hidden" in notes
+    )
+    assert any(
+        "emoji/none/requested: condition 'requested' is not a known tier" in n for n in notes
+    )
