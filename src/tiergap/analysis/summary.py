@@ -503,8 +503,8 @@ def summarise_condition(condition: str, records: list[SampleRecord]) -> Conditio
         invalid=sum(r.status == "invalid" for r in records),
         errors=sum(r.status == "error" for r in records),
         any_emoji_rate=float("nan") if emoji is None else emoji.rate,
-        ci_low=0.0 if emoji is None else emoji.ci_low,
-        ci_high=1.0 if emoji is None else emoji.ci_high,
+        ci_low=float("nan") if emoji is None else emoji.ci_low,  # null: emoji not measured
+        ci_high=float("nan") if emoji is None else emoji.ci_high,
         mean_emoji=_mean_of_queries(records, "emoji_count"),
         mean_emoji_per_100w=_mean_of_queries(records, "emoji_per_100w"),
         scratchpad_mean_emoji=float(np.mean(list(pad.values()))) if pad else float("nan"),

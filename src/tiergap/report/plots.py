@@ -157,8 +157,8 @@ def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
     ax.set_ylim(-0.6, max(y, 1) - 0.4)
     ax.set_xlim(-102, 102)
     ax.set_xlabel(
-        "paired gap in the primary outcome's rate (percentage points, query-level 95% CI); "
-        "band = each experiment's equivalence margin"
+        "paired gap in each experiment's own measure (points, query-level 95% CI)\n"
+        "band = its equivalence margin"
     )
     ax.set_title("Tier gaps across models", loc="left", fontsize=10)
     return fig
