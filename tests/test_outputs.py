@@ -281,3 +281,16 @@ def test_retrodict_names_the_runs_it_cannot_use() -> None:
     assert any(
         "emoji/none/requested: condition 'requested' is not a known tier" in n for n in notes
     )
+
+
+def test_a_primary_measure_with_no_value_says_why_in_the_verdict() -> None:
+    kw = {"metric": "full", "label": "compliance", "scenario": "helpful_only"}
+    rows = []
+    for condition in ("free", "paid", "baseline"):
+        for r in _rows(condition, [1, 0, 1], **kw):  # type: ignore[arg-type]
+            why = {k: "judge: 0/20 votes usable" for k in ("full", "partial", "refusal")}
+            rows.append(SampleRecord(**{**r.__dict__, "values": {}, "unjudged": why}))
+    (s,) = summarise(rows)
+    assert s.verdict == "inconclusive"
+    assert "9× judge: 0/20 votes usable" in s.reason
+    assert "compliance: no value at all (9× judge: 0/20 votes usable)" in _terminal(s)

@@ -738,6 +738,10 @@ def summarise_experiment(
             verdict = "inconclusive"
             names = ", ".join(layout.order)
             reason = f"no query has a {behaviour} measurement in all of {names}"
+            found = provenance(records, primary)
+            if found is not None and found.unjudged:
+                why = "; ".join(f"{n}× {text}" for text, n in found.unjudged.items())
+                reason += f" (samples without a value: {why})"
             gaps = {contrast_key(a, b): _empty_gap() for a, b in layout.pairs}
     else:
         verdict = "inconclusive"
