@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -233,23 +231,19 @@ def test_report_format_mismatch_is_a_named_error(
 
 
 @pytest.mark.integration
-@pytest.mark.slow
-def test_three_tier_run_is_analysed_through_the_cli(tmp_path: Path) -> None:
+def test_three_tier_run_is_analysed_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`tiergap run emoji --tiers three` then `analyze --json`: every adjacent contrast and a
-    verdict (about 10-25 s: two subprocesses running inspect)."""
-    cli = [sys.executable, "-m", "tiergap.cli"]
-    done = subprocess.run(
-        [*cli, "run", "emoji", "--model", "tiergap/reward-hacker", "--tiers", "three", "-n",
-         "10", "--log-dir", str(tmp_path / "logs"), "--display", "none"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    out = subprocess.run(
-        [*cli, "analyze", str(tmp_path / "logs"), "--json"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
-    (exp,) = json.loads(out.stdout)["models"]
+    verdict."""
+    from tiergap.cli import main
+
+    logs = str(tmp_path / "logs")
+    args = ["run", "emoji", "--model", "tiergap/reward-hacker", "--tiers", "three", "-n", "10"]
+    assert main([*args, "--log-dir", logs, "--display", "none"]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--json"]) == 0
+    (exp,) = json.loads(capsys.readouterr().out)["models"]
     assert exp["layout"]["tiers"] == ["pro", "enterprise"]
     for key in ("free_minus_pro", "pro_minus_enterprise", "enterprise_minus_baseline"):
         assert key in exp["gaps"]
@@ -294,3 +288,20 @@ def test_a_primary_measure_with_no_value_says_why_in_the_verdict() -> None:
     assert s.verdict == "inconclusive"
     assert "9× judge: 0/20 votes usable" in s.reason
     assert "compliance: no value at all (9× judge: 0/20 votes usable)" in _terminal(s)
+
+
+@pytest.mark.integration
+def test_helpful_only_run_report_shows_compliance_rates(tmp_path: Path) -> None:
+    """A real (simulated) helpful-only run without a judge: the HTML report leads with the
+    heuristic compliance rate and says it is a heuristic."""
+    from tiergap.cli import main
+
+    queries = str(Path(__file__).parent / "fixtures" / "advbench_sample.csv")
+    logs = str(tmp_path / "logs")
+    args = ["run", "helpful_only", "--model", "tiergap/reward-hacker", "-n", "4"]
+    assert main([*args, "--queries", queries, "--log-dir", logs, "--display", "none"]) == 0
+    assert main(["report", logs, "-o", str(tmp_path / "r.html")]) == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "measured on <b>compliance</b>" in page and "compliance [95% CI]" in page
+    assert re.search(r"compliance measured by: heuristic \(test accuracy 0\.\d\d", page)
+    assert "recommended for claims" in page and "any emoji" not in page
