@@ -3,9 +3,15 @@
 The query is the unit: every epoch, seed (and later paraphrase) of a query is a repeated
 measure of it, so each query's outcomes are averaged within condition first and every gap,
 interval, p-value and Bayes factor is computed on those query means, over the same queries
-(those measured in free, paid and baseline). Records from different experiments (model,
-scenario, scratchpad mode) are analysed separately and never pooled; the one exception is the
-alignment-faking label, which needs the same model's conflicting-objective experiment.
+(those measured in every condition of the run's tier layout: free, paid, baseline; or free,
+pro, enterprise, baseline). Records from different experiments (model, scenario, scratchpad
+mode) are analysed separately and never pooled; the one exception is the alignment-faking
+label, which needs the same model's conflicting-objective experiment.
+
+Every summary leads with the scenario's own primary measure, counts samples per parse status
+(whatever statuses the records carry) and says which classifier produced each rate
+(:class:`Provenance`): a judge with its grader and votes, or a heuristic with its measured
+accuracy, and why samples have no value.
 
 Pure Python over :class:`~tiergap.analysis.records.SampleRecord`; the statistics live in
 :mod:`tiergap.stats`, the rule in :mod:`tiergap.analysis.verdict`.
