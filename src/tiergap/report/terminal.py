@@ -161,18 +161,22 @@ def _render_gaps(console: Console, s: ExperimentSummary) -> None:
 
 
 def _render_rates(console: Console, s: ExperimentSummary) -> None:
-    """The other 0/1 observables per condition, each with the classifier that produced it."""
+    """The other 0/1 observables per condition, then what produced each (judge or heuristic)."""
     others = s.measured[1:]
     if others:
+        names = [metric_name(s, key) for key in others]
         table = Table(box=None, padding=(0, 2))
-        table.add_column("other observables (rate [95% CI])", overflow="fold")
+        table.add_column(  # names whole (never cut mid-word); the cells wrap instead
+            "other observables (rate [95% CI])", min_width=min(32, max(map(len, names)))
+        )
         for c in s.conditions.values():
             table.add_column(escape(c.condition), overflow="fold")
-        table.add_column("measured by", overflow="fold")
-        for key in others:
+        for key, name in zip(others, names, strict=True):
             cells = [rate_cell(c.rates.get(key)) for c in s.conditions.values()]
-            table.add_row(escape(metric_name(s, key)), *cells, escape(source_text(s, key)))
+            table.add_row(escape(name), *cells)
         console.print(table)
+        for key, name in zip(others, names, strict=True):
+            console.print(f"  {escape(name)} measured by: {escape(source_text(s, key))}")
     for line in unjudged_lines(s):
         console.print(f"[yellow]unjudged[/] {escape(line)}")
     if s.uses_heuristics:
