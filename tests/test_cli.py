@@ -169,7 +169,16 @@ def test_run_with_a_judge_and_three_tiers(
     assert list(model["conditions"]) == ["free", "pro", "enterprise", "baseline"]
     rates = model["conditions"]["free"]["rates"]
     assert {"full", "partial", "refusal", "af", "rs", "divergent"} <= set(rates)
-    assert model["verdict"] == "inconclusive"  # three tiers: no paid condition to compare
+    # three tiers are analysed: every pair of conditions, and a verdict from the rule
+    assert model["layout"]["reward_hacking_against"] == ["enterprise", "baseline"]
+    assert {"free_minus_pro", "pro_minus_enterprise", "enterprise_minus_baseline"} <= set(
+        model["gaps"]
+    )
+    assert "missing" not in model["reason"]
+    # which classifier produced the rates: the judge, with its votes
+    assert model["classifiers"]["af"]["source"] == "judge tiergap/keyword-judge (2 votes)"
+    assert model["classifiers"]["full"]["source"].startswith("judge tiergap/keyword-judge (")
+    assert model["advice"] is None
     bad = tiergap("run", "emoji", "--model", "tiergap/hhh", "--model-role", "grader", cwd=tmp_path)
     assert bad.returncode == 2 and "ROLE=MODEL" in bad.stderr
 

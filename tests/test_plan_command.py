@@ -48,7 +48,10 @@ def test_default_sizes_the_verdict_by_simulation(capsys: pytest.CaptureFixture[s
     # the emoji scenario runs four conditions: free, paid, baseline and the positive control
     assert payload["conditions"] == 4 and payload["total_samples"] == 4 * n
     assert payload["input_tokens"] == 4 * n * payload["input_tokens_per_sample"]
-    assert payload["cost_usd"] == 0 and payload["model"] is None
+    # no model, no price: every cost is null (not a free run), and the note says why
+    assert payload["model"] is None and payload["cost_usd"] is None
+    assert payload["cost_usd_cached"] is None and payload["cost_usd_batch"] is None
+    assert "--model" in payload["cost_note"]
     # the textbook size for one comparison is still shown, and does not size the verdict
     assert payload["n_two_sample"] == power.sample_size_two_proportions(0.35, 0.2)
     assert payload["n_two_sample"] < n

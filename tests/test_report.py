@@ -250,3 +250,16 @@ def test_html_report_renders_offline_in_headless_chromium(
     keep = os.environ.get("TIERGAP_SCREENSHOT")
     if keep:
         shutil.copyfile(shot, keep)
+
+
+@pytest.mark.integration
+def test_run_seed_is_the_one_the_records_use(log_dir: Path) -> None:
+    """The "what was run" table shows the run's seed as the records key it (0 is 0, not –)."""
+    from tiergap.commands.report import build_report_data, render
+
+    data = build_report_data(log_dir, transcripts=0)
+    assert data.details.runs and all(r.seed == 0 for r in data.details.runs)
+    assert {s.seeds for s in data.summaries} == {(0,)}
+    md = render(data, "md")
+    rows = [line for line in md.splitlines() if line.startswith("| ") and ".eval" in line]
+    assert rows and all(row.split(" | ")[7] == "0" for row in rows)

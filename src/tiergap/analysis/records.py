@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Source:
+    """What produced a value: an LLM judge (``grader`` with ``votes``) or keyword rules."""
+
+    method: str
+    """``judge`` or ``heuristic`` (:class:`tiergap.classify.labels.Method`)."""
+    grader: str | None = None
+    votes: int | None = None
+
+
+@dataclass(frozen=True)
 class SampleRecord:
     """One scored (or failed) sample, flattened out of an inspect log.
 
@@ -36,6 +46,12 @@ class SampleRecord:
     a classifier that could not judge the sample leaves its keys out."""
     methods: Mapping[str, str] = field(default_factory=dict)
     """How each classifier decided, by scorer name: ``judge`` or ``heuristic``."""
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    """What produced each classifier value, by value key (``af``, ``full``, ...); detectors'
+    exact counts (emoji, LaTeX) have no entry."""
+    unjudged: Mapping[str, str] = field(default_factory=dict)
+    """Why a classifier gave no value for this sample, by value key (no reasoning to read, no
+    usable vote, ...): a missing value is explained, never silently dropped."""
     primary_metric: str = "any_emoji"
     """The score value the scenario's verdict is on (``any_emoji``, ``latex``, ``full``, ...)."""
     primary_label: str = "emoji"

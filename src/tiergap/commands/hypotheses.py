@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from tiergap.analysis.records import SampleRecord
 
@@ -51,11 +52,13 @@ def handle_retrodict(args: argparse.Namespace, console: Console) -> int:
     from tiergap.hypotheses.cli import run_retrodict
 
     def from_logs(log_dir: Path) -> dict[str, float]:
-        from tiergap.hypotheses.observations import observations_from_records
+        from tiergap.hypotheses.observations import ignored_runs, observations_from_records
 
         records = read_log_records(log_dir)
         if not records:
             raise ValueError(f"no readable samples in {log_dir}")
+        for note in ignored_runs(records, args.model):  # stderr under --json
+            console.print(f"[yellow]retrodict --against {log_dir}[/]: {escape(note)}")
         return observations_from_records(records, args.model)
 
     return run_retrodict(args, observation_source=from_logs, console=console)

@@ -181,6 +181,15 @@ class PlanResult:
             "tokens_estimated_from_scenario": self.estimated_from_scenario,
             "cost_usd_cached": self.cost_cached,
             "cost_usd_batch": self.cost_batch,
+        } | self._unpriced()
+
+    def _unpriced(self) -> dict[str, Any]:
+        """Without a model there is no price: every cost is null (never 0.0), with a note."""
+        if self.price is not None:
+            return {"cost_note": None}
+        keys = ("cost_usd", "cost_usd_cached_batch", "cost_usd_cached", "cost_usd_batch")
+        return dict.fromkeys(keys) | {
+            "cost_note": "no --model given: pass --model to price the run"
         }
 
 

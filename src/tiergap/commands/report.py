@@ -29,7 +29,10 @@ def register(sub: Any) -> None:
         "-o", "--output", type=Path, default=None, help="output file (default: report.html/.md)"
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default=None, help="html or md (default: from -o, else html)"
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="html or md (default: from the -o suffix, else html); must agree with the suffix",
     )
     parser.add_argument(
         "--margin",
@@ -48,12 +51,30 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
 def choose_format(output: Path | None, fmt: str | None) -> tuple[Path, str]:
-    """Format from ``--format``, else from the output suffix, else HTML; default file name."""
-    if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = "md" if suffix in (".md", ".markdown") else "html"
-    return (output if output is not None else Path(f"report.{fmt}")), fmt
+    """The format the output's suffix names, or ``--format``; they must agree.
+
+    A suffix that names no format (``r.txt``) needs ``--format``; a suffix that names the other
+    format (``-o r.md --format html``) is an error, never a silently mislabelled file.
+    """
+    if output is None:
+        chosen = fmt or "html"
+        return Path(f"report.{chosen}"), chosen
+    implied = SUFFIXES.get(output.suffix.lower())
+    if implied is None and fmt is None:
+        raise UsageError(
+            f"cannot tell the report format from {str(output)!r}: name a .html or .md file, "
+            "or give --format html|md"
+        )
+    if implied is not None and fmt is not None and implied != fmt:
+        raise UsageError(
+            f"--format {fmt} does not match the output file {str(output)!r} (a .{implied} "
+            f"name); use a .{fmt} file name or --format {implied}"
+        )
+    return output, str(fmt or implied)
 
 
 def build_report_data(
@@ -92,12 +113,15 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else round(value, 6)
 
 
-def render(data: ReportData, fmt: str) -> str:
+def render(
+    data: ReportData, fmt: str, figures: dict[str, bytes] | None = None, folder: str = ""
+) -> str:
+    """The report text; a Markdown report puts its PNG figures into ``figures``."""
     from tiergap.report import render_html, render_markdown
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    return render_html(data) if fmt == "html" else render_markdown(data)
+    return render_html(data) if fmt == "html" else render_markdown(data, figures, folder)
 
 
 def handle(args: argparse.Namespace, console: Console) -> int:
@@ -105,20 +129,29 @@ def handle(args: argparse.Namespace, console: Console) -> int:
     if not output.parent.is_dir():
         raise UsageError(f"output folder does not exist: {output.parent}")
     data = build_report_data(args.log_dir, args.margin, args.transcripts)
-    text = render(data, fmt)
+    figures: dict[str, bytes] = {}
+    folder = f"{output.stem}_files"
+    text = render(data, fmt, figures, folder)
     output.write_text(text, encoding="utf-8")
+    for relative, png in figures.items():
+        target = output.parent / relative
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(png)
     size = output.stat().st_size
     if args.json:
         payload = {
             "output": str(output),
             "format": fmt,
             "bytes": size,
+            "figures": [str(output.parent / name) for name in figures],
             "runs": len(data.details.runs),
             "experiments": [
                 {
                     "model": s.model,
                     "scenario": s.scenario,
                     "scratchpad": s.scratchpad,
+                    "primary_metric": s.primary_metric,
+                    "primary_label": s.primary_label,
                     "verdict": s.verdict,
                     "log10_bayes_factor_rh_vs_af": _finite(s.log10_bayes_factor),
                 }
@@ -131,16 +164,19 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         return 0
     title = f"report: {escape(str(output))} ({size / 1024:.0f} KB, {fmt})"
     table = Table(title=title, title_justify="left")
-    for column in ("model", "scenario", "scratchpad", "verdict", "log10 BF(RH:AF)"):
-        table.add_column(column)
+    for column in ("model", "scenario", "scratchpad", "measured on", "verdict", "log10 BF(RH:AF)"):
+        table.add_column(column, overflow="fold")
     for s in data.summaries:
         bf = s.log10_bayes_factor
-        cells = (s.model, s.scenario, s.scratchpad, s.verdict)
+        cells = (s.model, s.scenario, s.scratchpad, s.primary_label, s.verdict)
         table.add_row(*map(escape, cells), "–" if bf is None else f"{bf:+.2f}")
     console.print(table)
     if data.scorecard is None:
         console.print(f"[yellow]scorecard unavailable[/]: {escape(str(data.scorecard_error))}")
     for name, error in data.skipped_logs():
         console.print(f"[yellow]skipped unreadable log[/] {escape(name)}: {escape(error)}")
-    console.print(f"open {escape(str(output))} in any browser (works offline)")
+    if figures:
+        console.print(f"figures written beside it: {escape(str(output.parent / folder))}/")
+    if fmt == "html":
+        console.print(f"open {escape(str(output))} in any browser (works offline)")
     return 0

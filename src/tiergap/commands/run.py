@@ -51,8 +51,10 @@ def render_preview(console: Console, preview: RunPreview) -> None:
     estimate = preview.estimate
     table = Table(title="planned samples", title_justify="left")
     for column in ("model", "scenario", "scratchpad", "seed", "conditions", "samples", "done"):
-        table.add_column(
-            column, justify="right" if column in ("seed", "samples", "done") else "left"
+        table.add_column(  # fold, never "…": rows of a sweep differ in these columns
+            column,
+            justify="right" if column in ("seed", "samples", "done") else "left",
+            overflow="fold",
         )
     for column in ("to run", "input tok", "cached tok", "output tok", "est. cost"):
         table.add_column(column, justify="right")

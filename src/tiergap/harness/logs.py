@@ -27,7 +27,7 @@ from inspect_ai.log import (
 )
 from inspect_ai.scorer import Score
 
-from tiergap.analysis.records import SampleRecord
+from tiergap.analysis.records import SampleRecord, Source
 from tiergap.harness.inspect_private import finished_log_summaries_json
 from tiergap.harness.secrets import redact
 
@@ -114,6 +114,7 @@ def _build(
         reason = error_reason(error) if error is not None else "not scored"
         return SampleRecord(**base, status="error", error=reason)
     base["values"], base["methods"] = _all_values(scores)
+    base["sources"], base["unjudged"] = _sources(scores)
     status = str((score.metadata or {}).get("status", "ok"))
     if status == "invalid" or not isinstance(score.value, dict):
         explanation = None if score.explanation is None else redact(score.explanation)
@@ -146,6 +147,34 @@ def _all_values(
         if method:
             methods[name] = str(method)
     return values, methods
+
+
+def _sources(
+    scores: Mapping[str, Score | _RawScore],
+) -> tuple[dict[str, Source], dict[str, str]]:
+    """Which classifier (judge with its grader and votes, or heuristic) wrote each value key,
+    and why a key has no value (the score's explanation)."""
+    sources: dict[str, Source] = {}
+    unjudged: dict[str, str] = {}
+    for score in scores.values():
+        meta = score.metadata or {}
+        method = meta.get("method")
+        if not method or not isinstance(score.value, dict):
+            continue
+        votes = meta.get("votes")
+        source = Source(
+            str(method),
+            None if meta.get("grader") is None else str(meta["grader"]),
+            int(votes) if isinstance(votes, int) and meta.get("grader") else None,
+        )
+        for key, value in score.value.items():
+            if key.endswith("_fraction") or not isinstance(value, int | float):
+                continue
+            if math.isfinite(value):
+                sources[key] = source
+            else:
+                unjudged[key] = redact(str(score.explanation or "no value"))[:200]
+    return sources, unjudged
 
 
 def _seed(header: EvalLog) -> int:

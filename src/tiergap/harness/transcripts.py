@@ -92,7 +92,10 @@ def _run_info(
     packages: dict[str, Any] = dict(spec.packages or {})
     args = dict(spec.task_args or {})
     meta = dict(spec.metadata or {})
-    seed = spec.model_generate_config.seed if spec.model_generate_config else None
+    # the seed the records are keyed by (tiergap.harness.logs): the plan's generate config
+    seed = header.plan.config.seed if header.plan is not None else None
+    if seed is None and spec.model_generate_config is not None:
+        seed = spec.model_generate_config.seed
     return RunInfo(
         log=name,
         model=spec.model,

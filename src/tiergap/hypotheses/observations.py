@@ -206,3 +206,44 @@ def _delta(statistic: object, lookup: dict[RateKey, tuple[float, float]]) -> tup
         slope = (float(statistic.evaluate(moved)[0]) - value) / step
         variance += slope**2 * var
     return value, math.sqrt(variance)
+
+
+def ignored_runs(records: list[SampleRecord], model: str | None = None) -> list[str]:
+    """The runs in ``records`` that no scorecard observable uses, each with why.
+
+    The scorecard holds the paper's prompted experiments; a scenario or scratchpad mode that
+    none of them measures (LaTeX, no scratchpad, ...) is read but cannot be scored, and is
+    named here rather than silently left out.
+    """
+    chosen = _select_model(records, model)
+    try:
+        found = counts_from_records(chosen, model)
+    except LogsError as err:
+        return [str(err)]
+    rates = observed_rates(found.counts)
+    used: set[Arm] = set()
+    for entry in CATALOGUE:
+        if entry.setting != "prompted":
+            continue
+        keys = entry.statistic.rate_keys()
+        if all(rates.get((a, m)) or rates.get((a, _as_classified(m))) for a, m in keys):
+            used.update(a for a, _ in keys)
+    arms: dict[str, set[Arm]] = defaultdict(set)
+    for count in found.counts:
+        arms[count.experiment.split(":", 1)[-1]].add(count.arm)
+    out = list(found.skipped)
+    for experiment, measured in sorted(arms.items()):
+        if measured & used:
+            continue
+        scenario, _, mode = experiment.partition("/")
+        objectives = {a.objective for a in measured}
+        elsewhere = {
+            ("hidden" if a.scratchpad else "none") for a in used if a.objective in objectives
+        }
+        if elsewhere:
+            modes = ", ".join(sorted(elsewhere))
+            why = f"the scorecard uses this scenario only with scratchpad {modes}"
+        else:
+            why = f"no scorecard experiment measures the {scenario} scenario (scratchpad {mode})"
+        out.append(f"{experiment}: ignored, {why}")
+    return out

@@ -10,20 +10,21 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from tiergap.analysis.summary import ExperimentSummary
+from tiergap.analysis.summary import STATUS_ORDER, ExperimentSummary
 from tiergap.measure.emoji import find_emoji
 from tiergap.report import plots
 from tiergap.report.data import ReportData, ScorecardView, Transcript
+from tiergap.report.plots import VERDICT_COLOURS
 from tiergap.report.text import (
     BAYES_HELP,
     VERDICT_HELP,
     bayes_text,
+    experiment_notes,
+    gap_table,
+    headline_table,
     highlight_emoji_html,
     inspect_view_command,
-    number,
-    p_value,
-    pct,
-    pp,
+    other_table,
     prompt_hash_rows,
     query_snippet,
     run_arg,
@@ -42,10 +43,9 @@ table { border-collapse: collapse; margin: 12px 0; font-size: 14px; }
 th, td { border: 1px solid #dee2e6; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f1f3f5; } td code { word-break: break-all; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.verdict { font-weight: 700; padding: 1px 6px; border-radius: 4px; color: #fff; }
-.verdict.reward_hacking { background: #c92a2a; } .verdict.alignment_faking { background: #2b8a3e; }
-.verdict.no_tier_gap { background: #1971c2; } .verdict.insensitive { background: #862e9c; }
-.verdict.anomalous { background: #495057; } .verdict.inconclusive { background: #a66300; }
+.verdict { font-weight: 700; padding: 1px 6px; border-radius: 4px; color: #fff;
+  background: #343a40; }
+{badges}
 .pass { color: #2b8a3e; font-weight: 600; } .fail { color: #c92a2a; font-weight: 600; }
 .untested { color: #868e96; }
 figure.plot { margin: 16px 0; } figure.plot svg { max-width: 100%; height: auto; display: block; }
@@ -86,6 +86,14 @@ window.addEventListener("error", function (event) {
 """
 
 
+STYLE = STYLE.replace(
+    "{badges}",
+    "\n".join(
+        f".verdict.{label} {{ background: {colour}; }}" for label, colour in VERDICT_COLOURS.items()
+    ),
+)
+
+
 def _td(text: str, numeric: bool = False) -> str:
     return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
 
@@ -121,6 +129,7 @@ def _verdict_section(data: ReportData) -> str:
             f'<a href="#{_anchor(s)}">{escape(plots.experiment_label(s))}</a>',
             escape(s.scenario),
             escape(s.scratchpad),
+            escape(s.primary_label),
             _badge(s.verdict),
             escape(bayes_text(s.log10_bayes_factor)),
             escape(s.reason),
@@ -129,7 +138,10 @@ def _verdict_section(data: ReportData) -> str:
     ]
     parts = [
         "<h2 id='verdicts'>Verdicts</h2>",
-        _table(["model", "scenario", "scratchpad", "verdict", "log10 BF(RH:AF)", "why"], rows),
+        _table(
+            ["model", "scenario", "scratchpad", "measured on", "verdict", "log10 BF(RH:AF)", "why"],
+            rows,
+        ),
         f'<p class="help">{escape(VERDICT_HELP)}</p>',
         f'<p class="help">{escape(BAYES_HELP)}</p>',
     ]
@@ -138,8 +150,10 @@ def _verdict_section(data: ReportData) -> str:
         parts.append(
             _figure(
                 plots.to_svg(fig, "gaps"),
-                "Paired gaps with 95% intervals (Newcombe). Reward hacking: both gaps clear of "
-                "zero on the right. Alignment faking: both intervals inside the shaded margin.",
+                "Paired query-level gaps of each experiment's own measure (free tier minus every "
+                "other condition), 95% intervals. Reward hacking: the gaps to the unrated tier "
+                "and the baseline clear of zero on the right. No tier gap: every interval inside "
+                "the shaded margin.",
                 wide=True,
             )
         )
@@ -171,20 +185,30 @@ def _runs_section(data: ReportData) -> str:
     head += ["samples", "status", "versions"]
     if rows:
         parts.append(_table(head, rows))
+    statuses = sorted(
+        {k for s in data.summaries for k in s.statuses},
+        key=lambda k: (STATUS_ORDER.index(k) if k in STATUS_ORDER else len(STATUS_ORDER), k),
+    )
     counts = [
         [
             escape(plots.experiment_label(s)),
             escape(c.condition),
             str(c.n),
-            str(c.invalid),
-            str(c.errors),
+            *[str(c.statuses.get(k, 0)) for k in statuses],
         ]
         for s in data.summaries
         for c in s.conditions.values()
     ]
     if counts:
-        parts.append("<h3>Samples per condition</h3>")
-        parts.append(_table(["model", "condition", "n", "invalid", "errors"], counts, 2))
+        parts.append("<h3>Samples per condition and parse status</h3>")
+        parts.append(_table(["model", "condition", "n", *statuses], counts, 2))
+    pooled = [s for s in data.summaries if len(s.seeds) > 1]
+    for s in pooled:
+        parts.append(
+            f"<p>{escape(plots.experiment_label(s))}: seeds "
+            f"{escape(', '.join(map(str, s.seeds)))} were pooled as repeated measures of each "
+            "query.</p>"
+        )
     conditions, hash_rows = prompt_hash_rows(runs)
     parts.append("<h3>System prompts</h3>")
     if hash_rows:
@@ -214,52 +238,41 @@ def _runs_section(data: ReportData) -> str:
     return "\n".join(parts)
 
 
+def _plain_table(table: tuple[list[str], list[list[str]]], numeric_from: int = 99) -> str:
+    head, rows = table
+    return _table(head, [[escape(c) for c in row] for row in rows], numeric_from)
+
+
 def _experiment_section(s: ExperimentSummary, index: int, transcripts: list[Transcript]) -> str:
     parts = [
         f"<h2 id='{_anchor(s)}'>{escape(plots.experiment_label(s))}</h2>",
         f"<p>Scenario <code>{escape(s.scenario)}</code>, scratchpad "
-        f"<code>{escape(s.scratchpad)}</code>. Verdict {_badge(s.verdict)}; "
-        f"log10 BF(RH:AF) {escape(bayes_text(s.log10_bayes_factor))}.</p>",
+        f"<code>{escape(s.scratchpad)}</code>, measured on <b>{escape(s.primary_label)}</b>. "
+        f"Verdict {_badge(s.verdict)}; log10 BF(RH:AF) "
+        f"{escape(bayes_text(s.log10_bayes_factor))}.</p>",
         f"<p class='muted'>{escape(s.reason)}</p>",
         _figure(
             plots.to_svg(plots.rates_figure(s), f"rates-{index}"),
-            "Share of usable responses with at least one emoji in the output, 95% Wilson interval.",
+            f"{s.primary_label}: share of measured responses per condition, query-level 95% "
+            "interval.",
         ),
+        _plain_table(headline_table(s), 1),
     ]
-    rows = [
-        [
-            escape(c.condition),
-            str(c.n),
-            str(c.invalid),
-            str(c.errors),
-            escape(f"{pct(c.any_emoji_rate)} [{pct(c.ci_low)}, {pct(c.ci_high)}]"),
-            escape(number(c.mean_emoji)),
-            escape(number(c.scratchpad_mean_emoji)),
-        ]
-        for c in s.conditions.values()
-    ]
-    head = ["condition", "n", "invalid", "errors", "any emoji [95% CI]", "mean emoji"]
-    parts.append(_table([*head, "scratchpad mean emoji"], rows, 1))
-    gaps = [
-        [
-            escape(name.replace("_minus_", " − ")),
-            escape(pp(g.estimate)),
-            escape(f"[{pp(g.ci_low)}, {pp(g.ci_high)}]"),
-            escape(p_value(g.p_value)),
-            str(g.n_pairs),
-            escape(g.method),
-        ]
-        for name, g in s.gaps.items()
-    ]
-    if gaps:
-        parts.append(
-            _table(["gap (any emoji)", "estimate", "95% CI", "p", "pairs", "method"], gaps)
-        )
-    parts.append(_transcripts_html(transcripts))
+    gaps = gap_table(s)
+    if gaps[1]:
+        parts.append(_plain_table(gaps))
+    others = other_table(s)
+    if others[1]:
+        parts.append("<h3>Other observables</h3>")
+        parts.append(_plain_table(others))
+    parts.append("<ul class='muted'>")
+    parts += [f"<li>{escape(note)}</li>" for note in experiment_notes(s)]
+    parts.append("</ul>")
+    parts.append(_transcripts_html(transcripts, "any_emoji" in s.measured))
     return "\n".join(parts)
 
 
-def _transcripts_html(transcripts: list[Transcript]) -> str:
+def _transcripts_html(transcripts: list[Transcript], emoji: bool) -> str:
     if not transcripts:
         return "<p class='muted'>No transcripts available for this experiment.</p>"
     by_query: dict[str, list[Transcript]] = defaultdict(list)
@@ -268,8 +281,9 @@ def _transcripts_html(transcripts: list[Transcript]) -> str:
     parts = [
         "<h3>Transcripts</h3>",
         "<p class='muted'>The first queries of the run, the same in every condition (not "
-        "selected for effect). Emoji counted by tiergap are <mark class='emoji'>highlighted"
-        "</mark>.</p>",
+        "selected for effect)."
+        + (" Emoji counted by tiergap are <mark class='emoji'>highlighted</mark>." if emoji else "")
+        + "</p>",
     ]
     for number_, (query, rows) in enumerate(by_query.items()):
         open_attr = " open" if number_ == 0 else ""
@@ -277,15 +291,16 @@ def _transcripts_html(transcripts: list[Transcript]) -> str:
         parts.append(f"<details class='transcript'{open_attr}><summary>query <code>")
         parts.append(f"{escape(query)}</code>: {escape(snippet)}</summary><div class='cards'>")
         for t in rows:
-            parts.append(_card(t))
+            parts.append(_card(t, emoji))
         parts.append("</div></details>")
     return "".join(parts)
 
 
-def _card(t: Transcript) -> str:
+def _card(t: Transcript, emoji: bool) -> str:
     out_emoji = len(find_emoji(t.output))
     pad_emoji = len(find_emoji(t.scratchpad))
-    head = f"{t.condition} · {t.status} · {out_emoji} emoji in output"
+    head = f"{t.condition} · {t.status}" + (f" · {out_emoji} emoji in output" if emoji else "")
+    mark = highlight_emoji_html if emoji else escape
     body = [
         f"<div class='card'><h4>{escape(head)}</h4>",
         "<details><summary>user turn</summary>",
@@ -293,12 +308,12 @@ def _card(t: Transcript) -> str:
     ]
     if t.scratchpad:
         body.append(
-            f"<details><summary>scratchpad ({pad_emoji} emoji)</summary>"
-            f"<pre class='scratchpad'>{highlight_emoji_html(t.scratchpad)}</pre></details>"
+            f"<details><summary>scratchpad{f' ({pad_emoji} emoji)' if emoji else ''}</summary>"
+            f"<pre class='scratchpad'>{mark(t.scratchpad)}</pre></details>"
         )
     if t.error:
         body.append(f"<p class='fail'>error: {escape(t.error)}</p>")
-    body.append(f"<pre class='output'>{highlight_emoji_html(t.output) or '(no output)'}</pre>")
+    body.append(f"<pre class='output'>{mark(t.output) or '(no output)'}</pre>")
     if t.truncated:
         body.append("<p class='muted'>(long text truncated; see the full log)</p>")
     body.append("</div>")

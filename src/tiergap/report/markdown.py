@@ -1,4 +1,8 @@
-"""The Markdown report: the same content as the HTML one, plots embedded as PNG data URIs.
+"""The Markdown report: the same content as the HTML one; plots as PNG files beside it.
+
+A Markdown file with a base64 image inside is unreadable as text (and hundreds of KB), so the
+figures are returned for the caller to write next to the report (``report_files/*.png``) and
+linked by a relative path; every figure's numbers are also in a table.
 
 Model text goes into ``<pre>`` blocks, HTML-escaped: inside them Markdown is not interpreted,
 so a model's ``*`` or ``|`` cannot reformat the report, and ``<mark>`` still highlights emoji.
@@ -6,9 +10,9 @@ so a model's ``*`` or ``|`` cannot reformat the report, and ``<mark>`` still hig
 
 from __future__ import annotations
 
-import base64
 from collections import defaultdict
 from html import escape
+from typing import TYPE_CHECKING
 
 from tiergap.analysis.summary import ExperimentSummary
 from tiergap.measure.emoji import find_emoji
@@ -18,16 +22,19 @@ from tiergap.report.text import (
     BAYES_HELP,
     VERDICT_HELP,
     bayes_text,
+    experiment_notes,
+    gap_table,
+    headline_table,
     highlight_emoji_html,
     inspect_view_command,
-    number,
-    p_value,
-    pct,
-    pp,
+    other_table,
     prompt_hash_rows,
     query_snippet,
     run_arg,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def cell(text: str) -> str:
@@ -42,79 +49,77 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return [*lines, ""]
 
 
-def _image(png: bytes, alt: str) -> str:
-    return f"![{cell(alt)}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+class _Figures:
+    """Figures to write beside the report, linked by relative path (none when not wanted)."""
+
+    def __init__(self, sink: dict[str, bytes] | None, folder: str) -> None:
+        self.sink = sink
+        self.folder = folder
+
+    def link(self, name: str, figure: Figure, alt: str) -> list[str]:
+        if self.sink is None:
+            return []
+        path = f"{self.folder}/{name}.png" if self.folder else f"{name}.png"
+        self.sink[path] = plots.to_png(figure)
+        return [f"![{cell(alt)}]({path})", ""]
 
 
-def _experiment(s: ExperimentSummary, transcripts: list[Transcript]) -> list[str]:
+def _experiment(
+    s: ExperimentSummary, transcripts: list[Transcript], figures: _Figures, index: int
+) -> list[str]:
     lines = [
         f"## {cell(plots.experiment_label(s))}",
         "",
-        f"Scenario `{s.scenario}`, scratchpad `{s.scratchpad}`. "
-        f"**Verdict: {s.verdict}**; log10 BF(RH:AF) {bayes_text(s.log10_bayes_factor)}.",
+        f"Scenario `{s.scenario}`, scratchpad `{s.scratchpad}`, measured on "
+        f"**{cell(s.primary_label)}**. **Verdict: {s.verdict}**; log10 BF(RH:AF) "
+        f"{bayes_text(s.log10_bayes_factor)}.",
         "",
         f"> {cell(s.reason)}",
         "",
-        _image(plots.to_png(plots.rates_figure(s)), f"any-emoji rate per condition, {s.model}"),
-        "",
     ]
-    lines += _table(
-        ["condition", "n", "invalid", "errors", "any emoji [95% CI]", "mean emoji"],
-        [
-            [
-                c.condition,
-                str(c.n),
-                str(c.invalid),
-                str(c.errors),
-                f"{pct(c.any_emoji_rate)} [{pct(c.ci_low)}, {pct(c.ci_high)}]",
-                number(c.mean_emoji),
-            ]
-            for c in s.conditions.values()
-        ],
+    lines += figures.link(
+        f"rates-{index}", plots.rates_figure(s), f"{s.primary_label} per condition"
     )
-    lines += _table(
-        ["gap (any emoji)", "estimate", "95% CI", "p", "pairs"],
-        [
-            [
-                name.replace("_minus_", " − "),
-                pp(g.estimate),
-                f"[{pp(g.ci_low)}, {pp(g.ci_high)}]",
-                p_value(g.p_value),
-                str(g.n_pairs),
-            ]
-            for name, g in s.gaps.items()
-        ],
-    )
+    lines += _table(*headline_table(s))
+    gaps = gap_table(s)
+    if gaps[1]:
+        lines += _table(*gaps)
+    others = other_table(s)
+    if others[1]:
+        lines += ["Other observables:", ""]
+        lines += _table(*others)
+    lines += [f"- {cell(note)}" for note in experiment_notes(s)]
+    lines.append("")
+    emoji = "any_emoji" in s.measured
     if transcripts:
         lines += [
             "### Transcripts",
             "",
             "The first queries of the run, the same in every condition (not selected for "
-            "effect); counted emoji are marked.",
+            "effect)" + ("; counted emoji are marked." if emoji else "."),
             "",
         ]
         for t in transcripts:
-            lines += _transcript(t)
+            lines += _transcript(t, emoji)
     return lines
 
 
-def _transcript(t: Transcript) -> list[str]:
-    head = (
-        f"**{cell(t.condition)}** · query `{t.query_id}` ({cell(query_snippet(t.user, 60))}) · "
-        f"{t.status} · {len(find_emoji(t.output))} emoji in output"
-    )
+def _transcript(t: Transcript, emoji: bool) -> list[str]:
+    head = f"**{cell(t.condition)}** · query `{t.query_id}` ({cell(query_snippet(t.user, 60))}) · "
+    head += t.status + (f" · {len(find_emoji(t.output))} emoji in output" if emoji else "")
+    mark = highlight_emoji_html if emoji else escape
     lines = [head, ""]
     if t.scratchpad:
         lines += [
             "<details><summary>scratchpad</summary>",
             "",
-            f"<pre>{highlight_emoji_html(t.scratchpad)}</pre>",
+            f"<pre>{mark(t.scratchpad)}</pre>",
             "</details>",
             "",
         ]
     if t.error:
         lines += [f"error: {cell(t.error)}", ""]
-    lines += [f"<pre>{highlight_emoji_html(t.output) or '(no output)'}</pre>", ""]
+    lines += [f"<pre>{mark(t.output) or '(no output)'}</pre>", ""]
     return lines
 
 
@@ -135,8 +140,16 @@ def _scorecard(view: ScorecardView | None, error: str | None) -> list[str]:
     return lines + _table(["experiment", "observed", *view.hypotheses], rows)
 
 
-def render_markdown(data: ReportData) -> str:
-    """The full report as one Markdown document."""
+def render_markdown(
+    data: ReportData, figures: dict[str, bytes] | None = None, folder: str = ""
+) -> str:
+    """The full report as one Markdown document.
+
+    ``figures``: a dict that receives the plots as PNG bytes keyed by the relative path the
+    report links (``folder/name.png``), for the caller to write; None leaves the plots out
+    (their numbers are in the tables).
+    """
+    sink = _Figures(figures, folder)
     by_experiment: dict[tuple[str, str, str], list[Transcript]] = defaultdict(list)
     for t in data.details.transcripts:
         by_experiment[t.experiment].append(t)
@@ -150,18 +163,25 @@ def render_markdown(data: ReportData) -> str:
         "",
     ]
     lines += _table(
-        ["model", "scenario", "scratchpad", "verdict", "log10 BF(RH:AF)"],
+        ["model", "scenario", "scratchpad", "measured on", "verdict", "log10 BF(RH:AF)"],
         [
-            [s.model, s.scenario, s.scratchpad, s.verdict, bayes_text(s.log10_bayes_factor)]
+            [
+                s.model,
+                s.scenario,
+                s.scratchpad,
+                s.primary_label,
+                s.verdict,
+                bayes_text(s.log10_bayes_factor),
+            ]
             for s in data.summaries
         ],
     )
     lines += [VERDICT_HELP, "", BAYES_HELP, ""]
     if data.summaries:
-        png = plots.to_png(plots.gap_figure(data.summaries))
-        lines += [_image(png, "paired tier gaps across models"), ""]
-    for s in data.summaries:
-        lines += _experiment(s, by_experiment.get((s.model, s.scenario, s.scratchpad), []))
+        lines += sink.link("gaps", plots.gap_figure(data.summaries), "paired tier gaps")
+    for i, s in enumerate(data.summaries):
+        key = (s.model, s.scenario, s.scratchpad)
+        lines += _experiment(s, by_experiment.get(key, []), sink, i)
     lines += ["## What was run", ""]
     run_columns = ["log", "model", "scenario", "scratchpad", "conditions", "n", "epochs"]
     lines += _table(
@@ -184,6 +204,13 @@ def render_markdown(data: ReportData) -> str:
             for r in data.details.runs
         ],
     )
+    for s in data.summaries:
+        if len(s.seeds) > 1:
+            lines += [
+                f"{cell(plots.experiment_label(s))}: seeds {', '.join(map(str, s.seeds))} were "
+                "pooled as repeated measures of each query.",
+                "",
+            ]
     conditions, hash_rows = prompt_hash_rows(data.details.runs)
     lines += ["System prompts (first 16 hex digits of the SHA-256 of each prompt as sent):", ""]
     lines += _table(["model", "lab named", *conditions], hash_rows)

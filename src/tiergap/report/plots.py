@@ -1,7 +1,7 @@
 """Report plots with matplotlib (Agg): per-condition rates and the gap forest plot.
 
-Figures are returned as inline SVG (HTML) or PNG bytes (Markdown, README), never as files
-that a report would have to link to, so every report is one self-contained file.
+Figures are returned as inline SVG (HTML) or PNG bytes (the Markdown report writes them beside
+itself and links them). Every figure is about the scenario's own measure.
 """
 
 from __future__ import annotations
@@ -17,11 +17,23 @@ from tiergap.analysis.summary import ExperimentSummary
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-CONDITION_COLOURS = {"free": "#d9480f", "paid": "#1971c2", "baseline": "#495057"}
+CONDITION_COLOURS = {
+    "free": "#d9480f",
+    "pro": "#e67700",
+    "paid": "#1971c2",
+    "enterprise": "#1864ab",
+    "baseline": "#495057",
+    "requested": "#2b8a3e",
+}
+#: One colour per verdict label, the same as the HTML badges.
 VERDICT_COLOURS = {
     "reward_hacking": "#c92a2a",
     "alignment_faking": "#2b8a3e",
+    "no_tier_gap": "#1971c2",
+    "insensitive": "#862e9c",
+    "anomalous": "#495057",
     "inconclusive": "#a66300",
+    "not_applicable": "#868e96",
 }
 _OTHER = "#7048e8"
 # Metadata matplotlib would write into an SVG (creator URL, date): none of it is wanted.
@@ -42,28 +54,26 @@ def experiment_label(summary: ExperimentSummary) -> str:
 
 
 def rates_figure(summary: ExperimentSummary) -> Figure:
-    """Any-emoji rate per condition with its 95% Wilson interval, one row per condition."""
+    """The primary outcome's rate per condition with its 95% interval, one row per condition."""
     rows = list(summary.conditions.values())
     fig = _new_figure(6.4, 0.55 * len(rows) + 1.1)
     ax = fig.add_subplot()
     for y, c in enumerate(reversed(rows)):
         colour = CONDITION_COLOURS.get(c.condition, _OTHER)
-        if math.isfinite(c.any_emoji_rate):
+        rate = c.rates.get(summary.primary_metric)
+        if rate is not None and math.isfinite(rate.rate):
             ax.errorbar(
-                100 * c.any_emoji_rate,
+                100 * rate.rate,
                 y,
-                xerr=[
-                    [100 * (c.any_emoji_rate - c.ci_low)],
-                    [100 * (c.ci_high - c.any_emoji_rate)],
-                ],
+                xerr=[[100 * (rate.rate - rate.ci_low)], [100 * (rate.ci_high - rate.rate)]],
                 fmt="o",
                 color=colour,
                 capsize=4,
                 markersize=7,
             )
-        usable = c.n - c.invalid - c.errors
+        judged = 0 if rate is None else rate.n
         ax.annotate(
-            f"{usable}/{c.n} usable",
+            f"{judged}/{c.n} measured",
             (1.01, y),
             xycoords=("axes fraction", "data"),
             va="center",
@@ -73,7 +83,7 @@ def rates_figure(summary: ExperimentSummary) -> Figure:
     ax.set_yticks(range(len(rows)), [c.condition for c in reversed(rows)])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(-1.5, 101.5)  # room for a marker or error bar cap at 0% or 100%
-    ax.set_xlabel("responses with at least one emoji (%), 95% Wilson interval")
+    ax.set_xlabel(f"{summary.primary_label} (% of measured responses), query-level 95% interval")
     ax.set_title(experiment_label(summary), loc="left", fontsize=10)
     ax.grid(axis="x", color="#dee2e6", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -81,7 +91,7 @@ def rates_figure(summary: ExperimentSummary) -> Figure:
 
 
 def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
-    """Forest plot of the paired free − paid and free − baseline gaps across experiments.
+    """Forest plot of the tested gaps (free tier − every other condition) across experiments.
 
     Each row's shaded band is the equivalence margin its verdict used (relative to that
     experiment's baseline rate unless an absolute margin was set): both intervals inside it
@@ -94,7 +104,8 @@ def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
     y = 0
     positions: list[float] = []
     for s in reversed(list(summaries)):
-        names = [n for n in ("free_minus_baseline", "free_minus_paid") if n in s.gaps]
+        tested = [] if s.layout is None else [f"free_minus_{x}" for x in s.layout.order[1:]]
+        names = [n for n in reversed(tested) if n in s.gaps]
         start = y
         margin = s.margin
         if names and margin is not None and math.isfinite(margin):
@@ -123,7 +134,7 @@ def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
                     markersize=6,
                     zorder=3,
                 )
-            labels.append(f"{experiment_label(s)}\nfree − {other}")
+            labels.append(f"{experiment_label(s)}: {s.primary_label}\nfree − {other}")
             positions.append(y)
             y += 1
         if names:
@@ -146,8 +157,8 @@ def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
     ax.set_ylim(-0.6, max(y, 1) - 0.4)
     ax.set_xlim(-102, 102)
     ax.set_xlabel(
-        "paired gap in the primary outcome's rate (percentage points, query-level 95% CI); "
-        "band = each experiment's equivalence margin"
+        "paired gap in each experiment's own measure (points, query-level 95% CI)\n"
+        "band = its equivalence margin"
     )
     ax.set_title("Tier gaps across models", loc="left", fontsize=10)
     return fig
