@@ -20,7 +20,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-ScratchpadMode = Literal["hidden", "none"]
+ScratchpadMode = Literal["hidden", "none", "native"]
+"""``hidden``: the ``<SCRATCHPAD_REASONING>`` protocol; ``none``: answer directly; ``native``:
+the model reasons in its own channel (extended thinking, reasoning models, ``<think>``)."""
 SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = get_args(ScratchpadMode)
 TIER_LAYOUTS = ("two", "three", "four")
 

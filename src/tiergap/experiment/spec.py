@@ -50,7 +50,11 @@ class ExperimentSpec:
         default=None, metadata=_about("conditions, e.g. free,paid,baseline (default: all)")
     )
     scratchpad: ScratchpadMode = field(
-        default="hidden", metadata=_about("reason in a hidden scratchpad first, or answer directly")
+        default="hidden",
+        metadata=_about(
+            "reason in a hidden scratchpad first, answer directly, or reason in the model's "
+            "own reasoning channel (native)"
+        ),
     )
     tiers: Tiers = field(
         default="two", metadata=_about("two tiers (free/paid) or three (free/pro/enterprise)")

@@ -106,6 +106,7 @@ def _build(
         "primary_metric": str(measured("primary_metric", "any_emoji")),
         "primary_label": str(measured("primary_label", "emoji")),
         "conflicts_with_values": bool(measured("conflicts_with_values", False)),
+        "paraphrase": str(metadata.get("paraphrase", "")),
     }
     scores = scores or {}
     # The task's first scorer (its detector, or the response scorer) carries the parse status.
@@ -115,6 +116,7 @@ def _build(
         return SampleRecord(**base, status="error", error=reason)
     base["values"], base["methods"] = _all_values(scores)
     status = str((score.metadata or {}).get("status", "ok"))
+    base["reasoning"] = str((score.metadata or {}).get("reasoning", ""))
     if status == "invalid" or not isinstance(score.value, dict):
         explanation = None if score.explanation is None else redact(score.explanation)
         return SampleRecord(**base, status="invalid", error=explanation)
@@ -218,8 +220,9 @@ def _unreadable_reason(err: Exception) -> str:
     return reason
 
 
-def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int]:
-    """What makes two records the same sample: experiment, seed, condition, query, epoch."""
+def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int, str]:
+    """What makes two records the same sample: experiment, seed, condition, query, epoch and
+    paraphrase."""
     return (
         record.model,
         record.scenario,
@@ -228,6 +231,7 @@ def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int]
         record.condition,
         record.query_id,
         record.epoch,
+        record.paraphrase,
     )
 
 
@@ -243,7 +247,7 @@ def read_records(log_dir: str | Path) -> LogReadResult:
             continue
         loaded.append((header.eval.created, path, rows))
         result.logs.append(path)
-    newest: dict[tuple[str, str, str, int, str, str, int], SampleRecord] = {}
+    newest: dict[tuple[str, str, str, int, str, str, int, str], SampleRecord] = {}
     for _, _, rows in sorted(loaded, key=lambda item: (item[0], item[1])):
         for row in rows:
             key = sample_key(row)

@@ -35,7 +35,27 @@ from tiergap.harness.judges import (
     reinforcement_seeking_judge,
 )
 from tiergap.harness.scorers import detector_scorer, float_mean
-from tiergap.harness.solvers import scenario_solver
+from tiergap.harness.solvers import STOP_SEQS, scenario_solver
+
+NATIVE_REASONING_TOKENS = 4096
+"""Reasoning budget asked of providers that take one (Anthropic extended thinking) in native
+mode; the scenario's ``max_tokens`` still bounds the answer."""
+
+
+def generate_config(scenario: Scenario, mode: ScratchpadMode, seed: int) -> GenerateConfig:
+    """The generation settings of a scenario's task: its limit per turn; in the hidden
+    protocol, a stop at ``</OUTPUT>`` (restored by the solver); in native mode, the provider's
+    reasoning switched on, with summaries where only summaries are offered (OpenAI)."""
+    if mode == "hidden":
+        return GenerateConfig(max_tokens=scenario.max_tokens, seed=seed, stop_seqs=list(STOP_SEQS))
+    if mode == "native":
+        return GenerateConfig(
+            max_tokens=scenario.max_tokens,
+            seed=seed,
+            reasoning_tokens=NATIVE_REASONING_TOKENS,
+            reasoning_summary="auto",
+        )
+    return GenerateConfig(max_tokens=scenario.max_tokens, seed=seed)
 
 
 def measurement_metadata(scenario: Scenario) -> dict[str, str | bool]:
@@ -157,7 +177,7 @@ def scenario_task(spec: ExperimentSpec) -> Task:
         dataset=scenario_dataset(scenario, conditions, spec.n, spec.queries, mode),
         solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
         scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
-        config=GenerateConfig(max_tokens=scenario.max_tokens, seed=spec.seed),
+        config=generate_config(scenario, mode, spec.seed),
         # inspect's mean across epochs, in float arithmetic (an eval's --epochs N keeps it)
         epochs=Epochs(spec.epochs, float_mean()),
         metadata={
