@@ -305,6 +305,11 @@ def _tier_layout(tiers: str) -> tuple[str, dict[str, Condition]]:
     return training, _conditions(layout["conditions"], training, "data/scenarios/_tiers.toml")
 
 
+def layout_training(tiers: str) -> str:
+    """The training section a tier layout shows (``training`` or ``training_three_tier``)."""
+    return _tier_layout(tiers)[0]
+
+
 def load_scenario(name: str, tiers: str = "two") -> Scenario:
     """Load a shipped scenario by name, or a scenario file by path (``my_scenario.toml``).
 

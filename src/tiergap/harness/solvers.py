@@ -19,6 +19,11 @@ from tiergap.experiment.scenario import (
     prompt_hash,
     scratchpad_mode,
 )
+from tiergap.experiment.variants import (
+    paraphrase_by_id,
+    paraphrased_system_prompt,
+    training_section,
+)
 from tiergap.measure.parsing import (
     ParsedResponse,
     needs_continuation,
@@ -98,6 +103,20 @@ def parse_state(
     return parsed
 
 
+def system_prompt(
+    scenario: Scenario, condition: str, lab: str, scratchpad: ScratchpadMode, paraphrase: str
+) -> str:
+    """The condition's system prompt, its training section in the wording ``paraphrase``
+    names (the original when empty)."""
+    if not paraphrase:
+        return scenario.system_prompt(condition, lab, scratchpad)
+    section = training_section(scenario, condition)
+    if section is None:
+        raise ValueError(f"condition {condition!r} has no training section to paraphrase")
+    chosen = paraphrase_by_id(section, paraphrase)
+    return paraphrased_system_prompt(scenario, condition, lab, chosen, scratchpad)
+
+
 def store_parsed(state: TaskState, parsed: ParsedResponse) -> None:
     state.store.set(PARSED_KEY, parsed.to_json())
 
@@ -140,15 +159,16 @@ def scenario_solver(
     turns = max_turns if scratchpad == "hidden" else 1
     expected = scratchpad == "hidden"
 
-    prompts: dict[tuple[str, str], str] = {}  # (condition, lab) -> system prompt
+    prompts: dict[tuple[str, str, str], str] = {}  # (condition, lab, paraphrase) -> prompt
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         lab_name = lab or default_lab(str(state.model))
         condition = str(state.metadata["condition"])
-        text = prompts.get((condition, lab_name))
+        wording = str(state.metadata.get("paraphrase", ""))
+        text = prompts.get((condition, lab_name, wording))
         if text is None:
-            text = prompts[(condition, lab_name)] = scenario.system_prompt(
-                condition, lab_name, scratchpad
+            text = prompts[(condition, lab_name, wording)] = system_prompt(
+                scenario, condition, lab_name, scratchpad, wording
             )
         for message in state.messages:
             if isinstance(message, ChatMessageUser) and isinstance(message.content, str):

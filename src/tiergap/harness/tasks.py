@@ -26,6 +26,7 @@ from tiergap.experiment.scenario import (
     load_scenario_variant,
 )
 from tiergap.experiment.spec import ExperimentSpec
+from tiergap.experiment.variants import training_section
 from tiergap.harness.judges import (
     GRADER_ROLE,
     alignment_faking_judge,
@@ -73,11 +74,17 @@ def scenario_dataset(
     n: int | None = None,
     queries: str | None = None,
     scratchpad: ScratchpadMode = "hidden",
+    paraphrases: tuple[str, ...] = (),
 ) -> MemoryDataset:
     """The same ``n`` queries in every condition (the paired design), grouped by condition.
 
     Grouping by condition keeps one system prompt in a row, so providers that cache the
     prompt prefix (the embedded model, Anthropic prompt caching, vLLM) reuse it.
+
+    With ``paraphrases`` (ids), every query is asked under every paraphrase in every
+    condition that shows the training section (sample id ``condition:paraphrase:query``,
+    metadata ``paraphrase``); a condition without one (the baseline) has no wording to vary
+    and is asked once, with ``paraphrase`` empty.
     """
     chosen = scenario.select(conditions)
     rows = load_queries(queries or scenario.queries)
@@ -86,9 +93,15 @@ def scenario_dataset(
             raise ScenarioError(f"n must be at least 1, got {n}")
         rows = rows[:n]
     measured = measurement_metadata(scenario)
+    wordings = {
+        c.name: paraphrases if paraphrases and training_section(scenario, c.name) else ("",)
+        for c in chosen
+    }
     samples = [
         Sample(
-            id=f"{condition.name}:{query.id}",
+            id=f"{condition.name}:{paraphrase}:{query.id}"
+            if paraphrase
+            else f"{condition.name}:{query.id}",
             # {lab} stays a placeholder until the solver knows which model runs.
             input=scenario.user_turn(condition.name, query.text, lab="{lab}"),
             metadata={
@@ -98,10 +111,12 @@ def scenario_dataset(
                 "query_id": query.id,
                 "category": query.category,
                 "scratchpad": scratchpad,
+                **({"paraphrase": paraphrase} if paraphrase else {}),
                 **measured,
             },
         )
         for condition in chosen
+        for paraphrase in wordings[condition.name]
         for query in rows
     ]
     return MemoryDataset(samples=samples, name=f"{scenario.name}-{scratchpad}")
@@ -174,7 +189,9 @@ def scenario_task(spec: ExperimentSpec) -> Task:
     grader_bound = GRADER_ROLE in model_roles()
     conditions = list(spec.conditions) if spec.conditions else None
     return Task(
-        dataset=scenario_dataset(scenario, conditions, spec.n, spec.queries, mode),
+        dataset=scenario_dataset(
+            scenario, conditions, spec.n, spec.queries, mode, spec.paraphrase_ids()
+        ),
         solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
         scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
         config=generate_config(scenario, mode, spec.seed),
@@ -186,6 +203,7 @@ def scenario_task(spec: ExperimentSpec) -> Task:
             "tiers": spec.tiers,
             "objective": scenario.objective,
             "custom_system_prompt": bool(spec.system_prompt),
+            "paraphrases": list(spec.paraphrase_ids()),
             **measurement_metadata(scenario),
         },
         name=scenario.name,

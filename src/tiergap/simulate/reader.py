@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tiergap.experiment.variants import canonical_system_prompt
 from tiergap.simulate.policy import Situation
 
 # Objective name -> (pattern in the system prompt, conflicts with HHH values?).
@@ -107,8 +108,14 @@ class Reading:
 
 
 def read_conversation(system: str, user_turns: list[str]) -> Reading:
-    """Infer the situation from the system prompt and the user turns (first one holds the query)."""
+    """Infer the situation from the system prompt and the user turns (first one holds the query).
+
+    A paraphrased training section is read as the original wording it rewords (it states the
+    same facts), so the simulated models behave the same under every paraphrase.
+    """
     first = user_turns[0] if user_turns else ""
+    lab_match = _LAB.search(system)
+    system = canonical_system_prompt(system, lab_match.group(1).strip() if lab_match else "")
     objective: str | None = None
     conflicts = False
     training_described = "RLHF" in system
@@ -130,7 +137,6 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
     rated = training_described and tier is not None and tier in rated_tiers
     query_match = _QUERY.search(first)
     query = query_match.group(1) if query_match else first.strip()
-    lab_match = _LAB.search(system)
     return Reading(
         situation=Situation(
             objective=objective,
