@@ -147,13 +147,17 @@ def analyze(
     if plan is not None:
         summaries, folder_deviations = _check_prereg(plan, log_dir, result.records, summaries)
     from tiergap.analysis.paraphrases import analyse as analyse_paraphrases
+    from tiergap.analysis.pooled import pool_records
+    from tiergap.experiment.variants import families
 
     worded = analyse_paraphrases(result.records)
+    pooled = pool_records(result.records, families().get("orthogonal"), alpha=alpha)
     if as_json:
         payload: dict[str, Any] = {
             "models": [s.to_json() for s in summaries],
             "statuses": status_counts(result.records),
             "paraphrases": [a.to_json() for a in worded],
+            "pooled_objectives": [p.to_json() for p in pooled],
             "unreadable_logs": [{"log": p, "error": e} for p, e in result.unreadable],
             "superseded_samples": result.superseded,
         }
@@ -172,6 +176,15 @@ def analyze(
                     + ", ".join(f"{k} {v}" for k, v in sorted(counts["reasoning"].items())),
                     highlight=False,
                 )
+        for p in pooled:
+            gap = p.gaps["free_minus_paid"]
+            console.print(
+                f"{escape(p.model)} · orthogonal objectives pooled ({gap.k}): free − paid "
+                f"{gap.estimate:+.3f} [{gap.ci_low:+.3f}, {gap.ci_high:+.3f}]; "
+                f"{p.sign['positive']}/{p.sign['nonzero']} objectives positive; "
+                f"pooled verdict: {p.verdict}",
+                highlight=False,
+            )
         for a in worded:
             share = a.variance.paraphrase_share
             console.print(
