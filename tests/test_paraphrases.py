@@ -23,7 +23,6 @@ from scipy import stats as scipy_stats
 from test_scenario import FORBIDDEN
 from tiergap.analysis.paraphrases import analyse, crossed_gap
 from tiergap.analysis.records import SampleRecord
-from tiergap.report.plots import paraphrase_figure, to_svg
 from tiergap.experiment.scenario import available_scenarios, data_dir, load_scenario
 from tiergap.experiment.spec import ExperimentSpec, SpecError
 from tiergap.experiment.variants import (
@@ -39,6 +38,7 @@ from tiergap.experiment.variants import (
 )
 from tiergap.measure.detectors import detect_all
 from tiergap.measure.spelling import lexicon
+from tiergap.report.plots import paraphrase_figure, to_svg
 from tiergap.simulate.reader import read_conversation
 
 TWO, THREE = PARAPHRASED_SECTIONS

@@ -177,7 +177,7 @@ class PooledObjectives:
                         "estimate": _num(g.estimate),
                         "se": _num(math.sqrt(g.variance)),
                         "n_queries": g.n_queries,
-                    }  # fmt: skip
+                    }
                     for s, g in per.items()
                 }
                 for contrast, per in self.per_objective.items()

@@ -168,7 +168,6 @@ def run_and_report(
 def handle(args: argparse.Namespace, console: Console) -> int:
     from tiergap.experiment.execution import Execution
     from tiergap.experiment.spec import ExperimentSpec
-
     from tiergap.experiment.variants import expand_scenarios
 
     values = spec_values(args)
