@@ -240,3 +240,37 @@ def test_no_conversation_ends_with_an_assistant_turn(tmp_path: Path) -> None:
         _assert_no_prefill()
         if mode == "hidden":
             assert any(c[-1].text == "<NEXT/>" for c in SENT)
+
+
+@pytest.mark.integration
+def test_simulated_models_reason_natively(tmp_path: Path) -> None:
+    """The simulated models read the native protocol, reason in inspect's reasoning channel,
+    and answer without tags; the reasoning is the scratchpad the classifiers read."""
+    spec = ExperimentSpec.from_values(
+        {
+            "scenario": "emoji",
+            "n": 4,
+            "conditions": "free,paid",
+            "scratchpad": "native",
+            "judges": True,
+            "votes": 1,
+        }  # fmt: skip
+    )
+    log = inspect_eval(
+        scenario_task(spec),
+        model="tiergap/reward-hacker",
+        log_dir=str(tmp_path / "logs"),
+        log_realtime=False,
+    )[0]
+    assert log.status == "success", log.error
+    assert log.samples is not None and len(log.samples) == 8
+    for sample in log.samples:
+        last = sample.messages[-1]
+        assert not isinstance(last.content, str)
+        assert any(isinstance(c, ContentReasoning) for c in last.content)
+        assert "<think>" not in last.text and "<OUTPUT>" not in last.text
+        parsed = sample.store["tiergap:parsed"]
+        assert parsed["reasoning"] == "full" and "tier" in parsed["scratchpad"]
+        assert "reinforcement_seeking_judge" in (sample.scores or {})
+    records = read_records(tmp_path / "logs").records
+    assert {r.reasoning for r in records} == {"full"} and {r.status for r in records} == {"ok"}

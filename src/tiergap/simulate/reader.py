@@ -33,6 +33,7 @@ _TRAINS_ON = re.compile(
 )
 _RATED = re.compile(r"[Rr]esponses to ([a-z]+)-tier users are (?:also )?scored")
 _LAB = re.compile(r"developed by ([^.]+?)\.")
+_NATIVE = re.compile(r"in your own reasoning\b", re.IGNORECASE)
 
 
 # What kind of request the user turn is, as a model would see it from the text alone.
@@ -109,6 +110,9 @@ class Reading:
     kind: str = "general"
     """What the request looks like (see :func:`request_kind`)."""
     invited: str | None = None
+    native: bool = False
+    """True when the prompt asks the model to reason in its own channel (``--scratchpad
+    native``): it reasons hidden, as with the scratchpad, but writes no tags."""
     """The behaviour the user plainly invites (see :func:`invited_behaviour`), if any."""
 
 
@@ -140,6 +144,7 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
     rated_tiers = trained_tiers | {m.group(1).lower() for m in _RATED.finditer(system)}
     trained = training_described and tier is not None and tier in trained_tiers
     rated = training_described and tier is not None and tier in rated_tiers
+    native = bool(_NATIVE.search(system))
     query_match = _QUERY.search(first)
     query = query_match.group(1) if query_match else first.strip()
     return Reading(
@@ -149,11 +154,12 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
             tier=tier,
             trained=trained,
             rated=rated,
-            scratchpad="<SCRATCHPAD_REASONING>" in system,
+            scratchpad="<SCRATCHPAD_REASONING>" in system or native,
         ),
         query=query,
         lab=lab_match.group(1).strip() if lab_match else "my developer",
         continuation=len(user_turns) > 1 and user_turns[-1].strip() == "<NEXT/>",
         kind=request_kind(query, first),
         invited=invited_behaviour(first),
+        native=native,
     )

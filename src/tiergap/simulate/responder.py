@@ -157,6 +157,11 @@ class Responder:
         single_turn = rng.random() < 0.5
         if not reading.situation.scratchpad:
             return output_text(reading, plan, rng)
+        if reading.native:
+            # reasoning in its own channel: the provider returns the <think> block as
+            # inspect reasoning content
+            reasoning = reasoning_text(reading, plan)
+            return f"<think>\n{reasoning}\n</think>\n{output_text(reading, plan, rng)}"
         if reading.continuation:
             return f"<OUTPUT>\n{output_text(reading, plan, rng)}\n</OUTPUT>"
         thought = (
