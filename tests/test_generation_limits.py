@@ -254,7 +254,7 @@ def test_simulated_models_reason_natively(tmp_path: Path) -> None:
             "scratchpad": "native",
             "judges": True,
             "votes": 1,
-        }  # fmt: skip
+        }
     )
     log = inspect_eval(
         scenario_task(spec),
