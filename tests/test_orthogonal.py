@@ -166,3 +166,14 @@ def test_run_orthogonal_pooled_reward_hacking_and_none_for_the_faker(
     assert pooled["tiergap/reward-hacker"]["verdict"] == "reward_hacking"
     assert pooled["tiergap/reward-hacker"]["objectives"] == sorted(members)
     assert pooled["tiergap/alignment-faker"]["verdict"] != "reward_hacking"
+
+
+@pytest.mark.integration
+def test_run_orthogonal_dry_run_lists_every_objective(capsys: pytest.CaptureFixture[str]) -> None:
+    from tiergap.cli import main
+
+    args = ["run", "orthogonal", "--model", "tiergap/hhh", "-n", "3", "--dry-run", "--json"]
+    assert main([*args, "--conditions", "free,paid,baseline"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [t["scenario"] for t in payload["tasks"]] == families()["orthogonal"]
+    assert payload["samples"] == 3 * 3 * len(families()["orthogonal"])
