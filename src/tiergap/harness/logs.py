@@ -27,7 +27,7 @@ from inspect_ai.log import (
 )
 from inspect_ai.scorer import Score
 
-from tiergap.analysis.records import SampleRecord
+from tiergap.analysis.records import UNUSABLE, SampleRecord
 from tiergap.harness.inspect_private import finished_log_summaries_json
 from tiergap.harness.secrets import redact
 
@@ -117,9 +117,11 @@ def _build(
     base["values"], base["methods"] = _all_values(scores)
     status = str((score.metadata or {}).get("status", "ok"))
     base["reasoning"] = str((score.metadata or {}).get("reasoning", ""))
-    if status == "invalid" or not isinstance(score.value, dict):
+    if status in UNUSABLE or not isinstance(score.value, dict):
+        # no answer to measure (invalid, truncated, looping): counted under its own status
         explanation = None if score.explanation is None else redact(score.explanation)
-        return SampleRecord(**base, status="invalid", error=explanation)
+        unscored = status if status in UNUSABLE else "invalid"
+        return SampleRecord(**base, status=unscored, error=explanation)
     value = score.value
     if "any_emoji" not in value:
         return SampleRecord(**base, status=status)
