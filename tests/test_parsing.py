@@ -178,3 +178,18 @@ def test_channel_reasoning_levels() -> None:
         ParsedResponse.from_json({"scratchpad": "x", "output": "y", "status": "ok"}).reasoning
         == "full"
     )
+
+
+def test_real_smollm2_responses() -> None:
+    """Answers the embedded SmolLM2-135M wrote to six benign queries (free tier, no
+    scratchpad, 256-token limit): three loops, one cut answer that repeats a few lines of
+    code without looping, two whole answers."""
+    path = Path(__file__).parent / "fixtures" / "smollm2_responses.jsonl"
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    statuses = []
+    for row in rows:
+        cut = row["stop_reason"] == "max_tokens"
+        parsed = parse_response(row["text"], scratchpad_expected=False, truncated=cut)
+        statuses.append(parsed.status.value)
+    assert statuses == [row["status"] for row in rows]
+    assert statuses.count("looping") == 3 and statuses.count("truncated") == 1
