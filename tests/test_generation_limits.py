@@ -200,6 +200,8 @@ def test_native_reasoning_is_the_scratchpad(tmp_path: Path) -> None:
     ids = [q.id for q in load_queries(load_scenario("emoji").queries)[:4]]
     records = _records(tmp_path)
     assert [records[i].reasoning for i in ids] == ["full", "summary", "none", "full"]
+    # scratchpad measures exist only where the reasoning does: missing, never zero
+    assert [records[i].scratchpad_emoji_count for i in ids] == [0, None, None, 0]
     assert [records[i].status for i in ids] == ["ok"] * 4
     assert log.samples is not None
     by_query = {s.metadata["query_id"]: s for s in log.samples}

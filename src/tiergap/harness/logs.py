@@ -131,8 +131,15 @@ def _build(
         any_emoji=int(value["any_emoji"]),
         emoji_count=int(value["emoji_count"]),
         emoji_per_100w=float(value["emoji_per_100w"]),
-        scratchpad_emoji_count=int((score.metadata or {}).get("scratchpad_emoji_count", 0)),
+        scratchpad_emoji_count=_optional_int(
+            (score.metadata or {}).get("scratchpad_emoji_count", 0)
+        ),
     )
+
+
+def _optional_int(value: Any) -> int | None:
+    """A count, or ``None`` where it was not measured (no scratchpad: missing, not zero)."""
+    return None if value is None else int(value)
 
 
 def _all_values(

@@ -143,6 +143,8 @@ def emoji_scorer() -> Scorer:
         parsed = parsed_response(state)
         out = EmojiStats.of(parsed.output)
         pad = EmojiStats.of(parsed.scratchpad)
+        # no full reasoning (none, or only a summary): the scratchpad is missing, not empty
+        has_pad = parsed.reasoning == "full"
         return Score(
             value={
                 "any_emoji": float(out.any_emoji),
@@ -154,9 +156,9 @@ def emoji_scorer() -> Scorer:
             metadata=_parse_meta(
                 parsed,
                 output_words=out.words,
-                scratchpad_any_emoji=pad.any_emoji,
-                scratchpad_emoji_count=pad.count,
-                scratchpad_emoji_per_100w=pad.per_100_words,
+                scratchpad_any_emoji=pad.any_emoji if has_pad else None,
+                scratchpad_emoji_count=pad.count if has_pad else None,
+                scratchpad_emoji_per_100w=pad.per_100_words if has_pad else None,
                 scratchpad_chars=len(parsed.scratchpad),
             ),
         )
