@@ -193,7 +193,7 @@ def test_native_reasoning_is_the_scratchpad(tmp_path: Path) -> None:
     ]
     log = _run(tmp_path, "native", replies)
     _assert_no_prefill()
-    assert CONFIGS[0].reasoning_tokens and CONFIGS[0].reasoning_summary == "auto"
+    assert CONFIGS[0].reasoning_effort and CONFIGS[0].reasoning_summary == "auto"
     assert not CONFIGS[0].stop_seqs
     system = SENT[0][0].text
     assert "never shown" in system and "SCRATCHPAD_REASONING" not in system

@@ -490,3 +490,13 @@ def test_run_with_paraphrases_then_analyze_json(
     # asking for more paraphrases than there are is a named error before anything runs
     assert main(["run", "emoji", "--model", "tiergap/hhh", "--paraphrases", "99"]) == 2
     assert "has only 14 paraphrases" in capsys.readouterr().out
+
+
+def test_simulated_reader_reads_every_paraphrase_as_the_original() -> None:
+    scenario = load_scenario("emoji")
+    turn = scenario.user_turn("free", "How do I boil an egg?")
+    for condition in ("free", "paid"):
+        original = read_conversation(scenario.system_prompt(condition, "Aster Labs"), [turn])
+        for paraphrase in paraphrases(TWO):
+            text = paraphrased_system_prompt(scenario, condition, "Aster Labs", paraphrase)
+            assert read_conversation(text, [turn]) == original, paraphrase.id

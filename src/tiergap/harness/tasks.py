@@ -38,9 +38,12 @@ from tiergap.harness.judges import (
 from tiergap.harness.scorers import detector_scorer, float_mean
 from tiergap.harness.solvers import STOP_SEQS, scenario_solver
 
-NATIVE_REASONING_TOKENS = 4096
-"""Reasoning budget asked of providers that take one (Anthropic extended thinking) in native
-mode; the scenario's ``max_tokens`` still bounds the answer."""
+NATIVE_REASONING_EFFORT = "medium"
+"""Reasoning asked of the provider in native mode. An effort, not a token budget: inspect
+turns it into a thinking budget for Claude models that take one and passes it to those that
+take an effort (Claude 4.7 and later reject a budget), OpenAI reasoning models and
+OpenAI-compatible servers; a model that cannot reason answers without reasoning, which is
+recorded as ``reasoning: none``."""
 
 
 def generate_config(scenario: Scenario, mode: ScratchpadMode, seed: int) -> GenerateConfig:
@@ -53,7 +56,7 @@ def generate_config(scenario: Scenario, mode: ScratchpadMode, seed: int) -> Gene
         return GenerateConfig(
             max_tokens=scenario.max_tokens,
             seed=seed,
-            reasoning_tokens=NATIVE_REASONING_TOKENS,
+            reasoning_effort=NATIVE_REASONING_EFFORT,
             reasoning_summary="auto",
         )
     return GenerateConfig(max_tokens=scenario.max_tokens, seed=seed)
