@@ -22,7 +22,8 @@ are averaged). From it:
 
 Only queries measured under every kept paraphrase (in both tiers) enter the table; the others
 are counted as ``dropped_queries``. The contrast is free - paid (the two-tier layout; the
-baseline shows no training section, so it has no wording to vary). Pure Python and numpy: tested on simulated tables.
+baseline shows no training section, so it has no wording to vary). Pure Python and numpy:
+tested on simulated tables.
 """
 
 from __future__ import annotations

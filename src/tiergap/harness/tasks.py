@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Literal
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -38,7 +39,7 @@ from tiergap.harness.judges import (
 from tiergap.harness.scorers import detector_scorer, float_mean
 from tiergap.harness.solvers import STOP_SEQS, scenario_solver
 
-NATIVE_REASONING_EFFORT = "medium"
+NATIVE_REASONING_EFFORT: Literal["medium"] = "medium"
 """Reasoning asked of the provider in native mode. An effort, not a token budget: inspect
 turns it into a thinking budget for Claude models that take one and passes it to those that
 take an effort (Claude 4.7 and later reject a budget), OpenAI reasoning models and
