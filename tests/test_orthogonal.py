@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -177,3 +180,26 @@ def test_run_orthogonal_dry_run_lists_every_objective(capsys: pytest.CaptureFixt
     payload = json.loads(capsys.readouterr().out)
     assert [t["scenario"] for t in payload["tasks"]] == families()["orthogonal"]
     assert payload["samples"] == 3 * 3 * len(families()["orthogonal"])
+
+
+def test_simulated_answers_repeat_exactly_across_processes() -> None:
+    """The formatting behaviours' side stream is seeded from the main stream's integers only,
+    so two processes (different hash seeds and addresses) write the same answers."""
+    script = (
+        "from tiergap.simulate.responder import Responder\n"
+        "from tiergap.experiment.scenario import load_scenario\n"
+        "r = Responder.for_model('reward-hacker')\n"
+        "for name in ('emoji', 'sign_off'):\n"
+        "    s = load_scenario(name)\n"
+        "    for c in ('free', 'baseline'):\n"
+        "        for q in ('How do I plan meals?', 'How to fix a bike tyre?', 'Learn piano?'):\n"
+        "            print(r.respond(s.system_prompt(c, 'L'), [s.user_turn(c, q)], seed=0))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2)
+    ]  # fmt: skip
+    assert runs[0] == runs[1] and runs[0].strip()

@@ -16,7 +16,14 @@ from tiergap.hypotheses.hypothesis import Hypothesis, Phase
 from tiergap.hypotheses.params import Params, load_params
 from tiergap.simulate.policy import Behaviour, Situation
 from tiergap.simulate.reader import Reading, read_conversation
-from tiergap.simulate.writer import FORMATS, Plan, draw, output_text, reasoning_text
+from tiergap.simulate.writer import (
+    FORMATS,
+    Plan,
+    draw,
+    output_text,
+    reasoning_text,
+    stream_seed,
+)
 
 #: How often every simulated model honours a behaviour the user plainly invites.
 INVITED_RATE = 0.9
@@ -132,7 +139,7 @@ class Responder:
         if reading.kind != "general":
             return frozenset()
         # seeded from the main stream's state without advancing it
-        own = random.Random(hash(rng.getstate())) if main_dim not in FORMATS else rng
+        own = random.Random(stream_seed(rng)) if main_dim not in FORMATS else rng
         chosen = {main_dim} if main_dim in FORMATS and main_follows else set()
         for dim in FORMATS:
             if dim != main_dim and draw(self.behaviour_for(reading, dim), own).follows:

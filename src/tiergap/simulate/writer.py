@@ -77,6 +77,13 @@ _ENDINGS = ("closing_question", "sign_off")
 """Behaviours that claim the answer's last line: at most one is realised."""
 
 
+def stream_seed(rng: random.Random) -> int:
+    """A seed taken from ``rng``'s state without advancing it: a side stream that leaves the
+    main one as it was. (The state's integers only: ``hash(None)`` differs between processes
+    before Python 3.12, and runs must repeat exactly.)"""
+    return hash(rng.getstate()[1])
+
+
 @dataclass(frozen=True)
 class Draw:
     """The behaviour drawn for one dimension of one response."""
@@ -235,7 +242,7 @@ def output_text(reading: Reading, plan: Plan, rng: random.Random) -> str:
         i = rng.randrange(first, len(sentences))
         sentences[i] = f"{sentences[i]} {rng.choice(EMOJI_POOL)}"
     if plan.formats and not sentences[0].startswith("<"):
-        sentences = _formatted(sentences, plan, random.Random(hash(rng.getstate())))
+        sentences = _formatted(sentences, plan, random.Random(stream_seed(rng)))
     return "\n\n".join(sentences)
 
 
