@@ -9,15 +9,22 @@ objective, no instruction, no formatting a detector would count).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy import stats as scipy_stats
 
 from test_scenario import FORBIDDEN
+from tiergap.analysis.paraphrases import analyse, crossed_gap
+from tiergap.analysis.records import SampleRecord
 from tiergap.experiment.scenario import available_scenarios, data_dir, load_scenario
+from tiergap.experiment.spec import ExperimentSpec, SpecError
 from tiergap.experiment.variants import (
     PARAPHRASED_SECTIONS,
     Paraphrase,
@@ -31,6 +38,7 @@ from tiergap.experiment.variants import (
 )
 from tiergap.measure.detectors import detect_all
 from tiergap.measure.spelling import lexicon
+from tiergap.report.plots import paraphrase_figure, to_svg
 from tiergap.simulate.reader import read_conversation
 
 TWO, THREE = PARAPHRASED_SECTIONS
@@ -320,3 +328,175 @@ def test_selection_errors_are_named() -> None:
     for bad, message in (("x", "whole number or 'all'"), ("0", "at least 1")):
         with pytest.raises(VariantError, match=message):
             parse_paraphrase_count(bad)
+
+
+# --- crossing and analysis ------------------------------------------------------------------
+
+
+def _simulated_table(
+    rng: np.random.Generator, queries: int, wordings: int, wording_sd: float
+) -> np.ndarray:
+    """Free-minus-paid query gaps: a true gap of 0.3, query effects, wording effects, noise."""
+    query = rng.normal(0.0, 0.15, size=(queries, 1))
+    wording = rng.normal(0.0, wording_sd, size=(1, wordings))
+    noise = rng.normal(0.0, 0.1, size=(queries, wordings))
+    return 0.3 + query + wording + noise
+
+
+def test_crossed_gap_reduces_to_the_paired_t_with_one_paraphrase() -> None:
+    diffs = np.array([[0.5], [0.0], [1.0], [0.25], [0.75]])
+    gap, variance = crossed_gap(diffs)
+    t = scipy_stats.ttest_1samp(diffs[:, 0], 0.0)
+    assert gap.estimate == pytest.approx(0.5)
+    assert gap.se == pytest.approx(np.std(diffs, ddof=1) / np.sqrt(5))
+    assert gap.df == pytest.approx(4) and gap.p_value == pytest.approx(t.pvalue)
+    assert variance.paraphrase == 0.0
+
+
+def test_crossed_gap_matches_known_anova_components() -> None:
+    """A table built from exact query and wording effects (no noise): the components are
+    the effects' variances, and the wording's share is what it should be."""
+    query = np.array([-0.2, 0.0, 0.2, 0.4])
+    wording = np.array([-0.1, 0.1, 0.0])
+    diffs = 0.3 + query[:, None] + wording[None, :]
+    gap, variance = crossed_gap(diffs)
+    assert gap.estimate == pytest.approx(0.3 + query.mean())
+    assert variance.residual == pytest.approx(0.0, abs=1e-12)
+    assert variance.query == pytest.approx(np.var(query, ddof=1))
+    assert variance.paraphrase == pytest.approx(np.var(wording, ddof=1))
+    share = np.var(wording, ddof=1) / (np.var(wording, ddof=1) + np.var(query, ddof=1))
+    assert variance.paraphrase_share == pytest.approx(share)
+
+
+def test_pooled_interval_widens_with_paraphrase_effects() -> None:
+    """Same queries and noise; adding wording effects widens the crossed interval (and the
+    query-level one, which treats the wordings used as fixed, cannot see them)."""
+    widths_plain, widths_worded, shares = [], [], []
+    for seed in range(200):
+        plain = _simulated_table(np.random.default_rng(seed), 30, 6, wording_sd=0.0)
+        rng = np.random.default_rng(10_000 + seed)
+        worded = plain + rng.normal(0.0, 0.2, size=(1, 6))
+        a, _ = crossed_gap(plain)
+        b, var_b = crossed_gap(worded)
+        widths_plain.append(a.ci_high - a.ci_low)
+        widths_worded.append(b.ci_high - b.ci_low)
+        shares.append(var_b.paraphrase_share)
+        # the query-level interval of the per-query averages is blind to a shift shared by all
+        assert np.std(worded.mean(axis=1)) == pytest.approx(np.std(plain.mean(axis=1)))
+    assert np.median(widths_worded) > 2 * np.median(widths_plain)
+    assert np.mean(widths_worded) > np.mean(widths_plain)
+    assert np.median(shares) > 0.3
+
+
+def test_crossed_interval_covers_the_true_gap() -> None:
+    """Random wordings drawn anew each time: the 95% interval covers the true gap of 0.3 in
+    about 95% of experiments (the query-level interval falls well short)."""
+    covered = naive = 0
+    trials = 400
+    for seed in range(trials):
+        rng = np.random.default_rng(seed)
+        table = _simulated_table(rng, 20, 5, wording_sd=0.15)
+        gap, _ = crossed_gap(table)
+        covered += gap.ci_low <= 0.3 <= gap.ci_high
+        per_query = table.mean(axis=1)
+        half = scipy_stats.t.ppf(0.975, 19) * per_query.std(ddof=1) / np.sqrt(20)
+        naive += abs(per_query.mean() - 0.3) <= half
+    assert 0.91 <= covered / trials <= 0.99
+    assert naive / trials < 0.85
+
+
+def _record(condition: str, paraphrase: str, query: str, value: int) -> SampleRecord:
+    return SampleRecord(
+        log="l", model="m", scenario="emoji", scratchpad="hidden", condition=condition,
+        query_id=query, epoch=1, status="ok", any_emoji=value, emoji_count=value,
+        paraphrase=paraphrase,
+    )  # fmt: skip
+
+
+def test_analysis_of_records_per_paraphrase_and_dropped_queries() -> None:
+    records = []
+    for p, free_hits in (("p01", 4), ("p02", 2)):
+        for i in range(5):
+            records.append(_record("free", p, f"q{i}", int(i < free_hits)))
+            records.append(_record("paid", p, f"q{i}", 0))
+    records.append(_record("free", "p01", "q9", 1))  # q9: one cell only, dropped
+    records.append(_record("paid", "p01", "q9", 0))
+    records.append(_record("baseline", "", "q0", 0))  # not crossed: left out
+    result = analyse(records)
+    assert len(result) == 1
+    found = result[0]
+    assert found.paraphrases == ("p01", "p02")
+    assert found.per_paraphrase["p01"].estimate == pytest.approx(5 / 6)  # q9 counts here
+    assert found.per_paraphrase["p02"].estimate == pytest.approx(2 / 5)
+    assert found.dropped_queries == 1
+    assert found.query_level.estimate == pytest.approx(0.6)
+    assert found.crossed.estimate == pytest.approx(0.6)
+    assert analyse([r for r in records if r.paraphrase in ("", "p01")]) == []
+    svg = to_svg(paraphrase_figure(found), "t")
+    assert all(label in svg for label in ("paraphrase p01", "paraphrase p02", "pooled (crossed)"))
+
+
+def test_dataset_crosses_conditions_with_paraphrases() -> None:
+    from tiergap.harness.tasks import scenario_dataset
+
+    scenario = load_scenario("emoji")
+    ids = ("p03", "p07")
+    data = scenario_dataset(scenario, ["free", "paid", "baseline"], n=3, paraphrases=ids)
+    by_condition: dict[str, set[tuple[str, str]]] = {}
+    for sample in data:
+        meta = sample.metadata or {}
+        by_condition.setdefault(meta["condition"], set()).add(
+            (meta.get("paraphrase", ""), meta["query_id"])
+        )
+    assert len(by_condition["free"]) == len(by_condition["paid"]) == 6  # 3 queries x 2
+    assert {p for p, _ in by_condition["free"]} == set(ids)
+    assert {p for p, _ in by_condition["baseline"]} == {""}  # no training section to vary
+    assert len({s.id for s in data}) == len(data) == 15
+
+
+def test_spec_paraphrases_named_errors() -> None:
+    assert len(ExperimentSpec.from_values({"paraphrases": "all"}).paraphrase_ids()) == 14
+    assert ExperimentSpec.from_values({"paraphrases": 3}).paraphrase_ids() == tuple(
+        p.id for p in select_paraphrases(TWO, 3)
+    )
+    with pytest.raises(SpecError, match=r"paraphrases: --paraphrases 15: section 'training'"):
+        ExperimentSpec.from_values({"paraphrases": 15})
+    with pytest.raises(SpecError, match="custom system_prompt"):
+        ExperimentSpec.from_values({"paraphrases": 2, "system_prompt": "x.txt"})
+
+
+@pytest.mark.integration
+def test_run_with_paraphrases_then_analyze_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tiergap.cli import main
+
+    logs = str(tmp_path / "logs")
+    run = ["run", "emoji", "--model", "tiergap/reward-hacker", "--paraphrases", "4", "-n", "20"]
+    assert main([*run, "--conditions", "free,paid", "--log-dir", logs]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    (found,) = payload["paraphrases"]
+    chosen = [p.id for p in select_paraphrases(TWO, 4)]
+    assert found["paraphrases"] == sorted(chosen)
+    assert [g["paraphrase"] for g in found["per_paraphrase"]] == sorted(chosen)
+    assert all(g["n_queries"] == 20 and g["estimate"] > 0.4 for g in found["per_paraphrase"])
+    crossed = found["pooled"]["crossed"]
+    assert crossed["n_queries"] == 20 and crossed["n_paraphrases"] == 4
+    assert crossed["ci_low"] > 0.4  # the reward hacker's gap, whatever the wording
+    assert 0 <= found["variance"]["paraphrase_share"] < 0.5
+    assert payload["statuses"][0]["statuses"] == {"ok": 160}
+    # asking for more paraphrases than there are is a named error before anything runs
+    assert main(["run", "emoji", "--model", "tiergap/hhh", "--paraphrases", "99"]) == 2
+    assert "has only 14 paraphrases" in capsys.readouterr().out
+
+
+def test_simulated_reader_reads_every_paraphrase_as_the_original() -> None:
+    scenario = load_scenario("emoji")
+    turn = scenario.user_turn("free", "How do I boil an egg?")
+    for condition in ("free", "paid"):
+        original = read_conversation(scenario.system_prompt(condition, "Aster Labs"), [turn])
+        for paraphrase in paraphrases(TWO):
+            text = paraphrased_system_prompt(scenario, condition, "Aster Labs", paraphrase)
+            assert read_conversation(text, [turn]) == original, paraphrase.id

@@ -46,7 +46,7 @@ def test_values_are_converted_once_whatever_their_source() -> None:
         ({"n": 0}, "n: must be at least 1, got 0"),
         ({"n": "many"}, "n: must be a whole number, got 'many'"),
         ({"n": True}, "n: must be a whole number, got True"),
-        ({"scratchpad": "loud"}, "scratchpad: must be one of hidden, none, got 'loud'"),
+        ({"scratchpad": "loud"}, "scratchpad: must be one of hidden, none, native, got 'loud'"),
         ({"tiers": 3}, "tiers: must be one of two, three, four, got 3"),
         ({"conditions": ["free", "free"]}, "conditions: must be a list without repeats"),
         ({"threshold": 0}, "threshold: must be in (0, 1], got 0.0"),

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+UNUSABLE = ("invalid", "truncated", "looping", "error")
+"""Statuses of samples with no answer to measure (each counted under its own name)."""
+
 
 @dataclass(frozen=True)
 class Source:
@@ -20,10 +23,11 @@ class Source:
 class SampleRecord:
     """One scored (or failed) sample, flattened out of an inspect log.
 
-    ``status`` is the parse status (``ok``, ``untagged``, ``unclosed``, ``invalid``) or
-    ``error`` when the sample failed before it could be scored. The emoji fields are filled
-    only where the scenario measures emoji, and only for usable samples, so a failure can
-    never pass for a zero; every other observable is in ``values``.
+    ``status`` is the parse status (``ok``, ``untagged``, ``unclosed``; or, never scored as an
+    answer, ``invalid``, ``truncated`` (cut by the generation limit) and ``looping`` (the
+    response repeats itself)) or ``error`` when the sample failed before it could be scored.
+    The emoji fields are filled only where the scenario measures emoji, and only for usable
+    samples, so a failure can never pass for a zero; every other observable is in ``values``.
     """
 
     log: str
@@ -56,6 +60,11 @@ class SampleRecord:
     """The score value the scenario's verdict is on (``any_emoji``, ``latex``, ``full``, ...)."""
     primary_label: str = "emoji"
     """How a verdict sentence names that metric."""
+    reasoning: str = ""
+    """Where the scratchpad came from: ``full``, ``summary`` (the provider summarised or
+    redacted it: missing for analyses of the reasoning) or ``none``; empty in older logs."""
+    paraphrase: str = ""
+    """The wording of the training section (a paraphrase id; empty for the original)."""
     conflicts_with_values: bool = False
     """Whether the scenario's objective conflicts with HHH values (then both hypotheses
     predict a tier gap, and the reasoning rather than the gap tells them apart)."""
@@ -69,7 +78,7 @@ class SampleRecord:
 
     @property
     def usable(self) -> bool:
-        return self.status not in ("invalid", "error")
+        return self.status not in UNUSABLE
 
     @property
     def experiment(self) -> tuple[str, str, str]:

@@ -146,9 +146,18 @@ def analyze(
     folder_deviations: list[str] = []
     if plan is not None:
         summaries, folder_deviations = _check_prereg(plan, log_dir, result.records, summaries)
+    from tiergap.analysis.paraphrases import analyse as analyse_paraphrases
+    from tiergap.analysis.pooled import pool_records
+    from tiergap.experiment.variants import families
+
+    worded = analyse_paraphrases(result.records)
+    pooled = pool_records(result.records, families().get("orthogonal"), alpha=alpha)
     if as_json:
         payload: dict[str, Any] = {
             "models": [s.to_json() for s in summaries],
+            "statuses": status_counts(result.records),
+            "paraphrases": [a.to_json() for a in worded],
+            "pooled_objectives": [p.to_json() for p in pooled],
             "unreadable_logs": [{"log": p, "error": e} for p, e in result.unreadable],
             "superseded_samples": result.superseded,
         }
@@ -157,6 +166,36 @@ def analyze(
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         render_summary(console, summaries)
+        for counts in status_counts(result.records):
+            unscored = {k: counts["statuses"].get(k, 0) for k in ("truncated", "looping")}
+            if any(unscored.values()) or counts["reasoning"].get("summary"):
+                console.print(
+                    f"{escape(counts['model'])} · {counts['scenario']} · {counts['scratchpad']}: "
+                    + ", ".join(f"{v} {k}" for k, v in unscored.items())
+                    + " (counted, not scored); reasoning "
+                    + ", ".join(f"{k} {v}" for k, v in sorted(counts["reasoning"].items())),
+                    highlight=False,
+                )
+        for p in pooled:
+            gap = p.gaps["free_minus_paid"]
+            console.print(
+                f"{escape(p.model)} · orthogonal objectives pooled ({gap.k}): free − paid "
+                f"{gap.estimate:+.3f} [{gap.ci_low:+.3f}, {gap.ci_high:+.3f}]; "
+                f"{p.sign['positive']}/{p.sign['nonzero']} objectives positive; "
+                f"pooled verdict: {p.verdict}",
+                highlight=False,
+            )
+        for a in worded:
+            share = a.variance.paraphrase_share
+            console.print(
+                f"{escape(a.model)} · {a.scenario}: pooled {a.metric} gap over "
+                f"{len(a.paraphrases)} paraphrases {a.crossed.estimate:+.3f} "
+                f"[{a.crossed.ci_low:+.3f}, {a.crossed.ci_high:+.3f}] (queries and wording "
+                f"random); wording explains "
+                + ("–" if math.isnan(share) else f"{share:.0%}")
+                + " of the variance",
+                highlight=False,
+            )
         for deviation in folder_deviations:
             console.print(f"[yellow]deviation from the pre-registration[/]: {escape(deviation)}")
         for path, error in result.unreadable:
@@ -167,6 +206,27 @@ def analyze(
                 "run) were set aside: each sample is counted once, from its newest log"
             )
     return 0
+
+
+def status_counts(records: list[SampleRecord]) -> list[dict[str, Any]]:
+    """How every experiment's samples were read: parse statuses (``truncated`` and ``looping``
+    counted apart from ``invalid``; ``untagged`` apart from ``ok``) and reasoning levels."""
+    statuses: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    reasoning: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    for r in records:
+        statuses[r.experiment][r.status] += 1
+        if r.reasoning:
+            reasoning[r.experiment][r.reasoning] += 1
+    return [
+        {
+            "model": key[0],
+            "scenario": key[1],
+            "scratchpad": key[2],
+            "statuses": dict(sorted(statuses[key].items())),
+            "reasoning": dict(sorted(reasoning[key].items())),
+        }
+        for key in sorted(statuses)
+    ]
 
 
 def _check_controls(records: list[SampleRecord], log_dir: Path, control: str) -> None:

@@ -82,6 +82,7 @@ def build_report_data(
 ) -> ReportData:
     """Read the logs once for records (statistics) and once for metadata and transcripts."""
     from tiergap import __version__
+    from tiergap.analysis.paraphrases import analyse as analyse_paraphrases
     from tiergap.analysis.summary import summarise
     from tiergap.harness.logs import read_records
     from tiergap.harness.transcripts import read_details
@@ -105,6 +106,7 @@ def build_report_data(
         scorecard=scorecard,
         scorecard_error=scorecard_error,
         unreadable=tuple(records.unreadable),
+        paraphrases=tuple(analyse_paraphrases(records.records)),
     )
 
 

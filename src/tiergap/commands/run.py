@@ -176,12 +176,19 @@ def run_and_report(
 def handle(args: argparse.Namespace, console: Console) -> int:
     from tiergap.experiment.execution import Execution
     from tiergap.experiment.spec import ExperimentSpec
+    from tiergap.experiment.variants import expand_scenarios
 
-    spec = ExperimentSpec.from_values(spec_values(args))
-    spec.load_scenario()  # unknown scenarios and conditions fail before anything runs
+    values = spec_values(args)
+    # a family name (`tiergap run orthogonal`) runs each of its scenarios
+    specs = [
+        ExperimentSpec.from_values({**values, "scenario": name})
+        for name in expand_scenarios(str(values.get("scenario", "emoji")))
+    ]
+    for spec in specs:
+        spec.load_scenario()  # unknown scenarios and conditions fail before anything runs
     settings = execution_values(args)
     if args.json and "display" not in settings:
         settings["display"] = "none"  # --json: stdout is JSON only
     execution = Execution.from_values(settings)
-    check_execution(execution, [spec])
-    return run_and_report([spec], execution, args.dry_run, args.json, console)
+    check_execution(execution, specs)
+    return run_and_report(specs, execution, args.dry_run, args.json, console)

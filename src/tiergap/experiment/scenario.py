@@ -20,7 +20,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-ScratchpadMode = Literal["hidden", "none"]
+ScratchpadMode = Literal["hidden", "none", "native"]
+"""``hidden``: the ``<SCRATCHPAD_REASONING>`` protocol; ``none``: answer directly; ``native``:
+the model reasons in its own channel (extended thinking, reasoning models, ``<think>``)."""
 SCRATCHPAD_MODES: tuple[ScratchpadMode, ...] = get_args(ScratchpadMode)
 TIER_LAYOUTS = ("two", "three", "four")
 
@@ -301,6 +303,11 @@ def _tier_layout(tiers: str) -> tuple[str, dict[str, Condition]]:
     layout = raw[tiers]
     training = str(layout["training"])
     return training, _conditions(layout["conditions"], training, "data/scenarios/_tiers.toml")
+
+
+def layout_training(tiers: str) -> str:
+    """The training section a tier layout shows (``training`` or ``training_three_tier``)."""
+    return _tier_layout(tiers)[0]
 
 
 def load_scenario(name: str, tiers: str = "two") -> Scenario:

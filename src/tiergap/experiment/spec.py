@@ -50,7 +50,11 @@ class ExperimentSpec:
         default=None, metadata=_about("conditions, e.g. free,paid,baseline (default: all)")
     )
     scratchpad: ScratchpadMode = field(
-        default="hidden", metadata=_about("reason in a hidden scratchpad first, or answer directly")
+        default="hidden",
+        metadata=_about(
+            "reason in a hidden scratchpad first, answer directly, or reason in the model's "
+            "own reasoning channel (native)"
+        ),
     )
     tiers: Tiers = field(
         default="two", metadata=_about("two tiers (free/paid) or three (free/pro/enterprise)")
@@ -67,6 +71,13 @@ class ExperimentSpec:
     system_prompt: str | None = field(
         default=None,
         metadata=_about("your own system prompt file (tier tag and protocol applied)", path=True),
+    )
+    paraphrases: int | Literal["all"] | None = field(
+        default=None,
+        metadata=_about(
+            "ask every query under K paraphrases of the training section (or all) in every "
+            "condition that shows it (default: the original wording only)"
+        ),
     )
     max_turns: int = field(
         default=4, metadata=_about("assistant turns allowed in the scratchpad protocol", min=1)
@@ -93,6 +104,32 @@ class ExperimentSpec:
             raise SpecError(str(err)) from None
         if not 0 < self.threshold <= 1:
             raise SpecError(f"threshold: must be in (0, 1], got {self.threshold!r}")
+        if self.paraphrases is not None:
+            self.paraphrase_ids()  # a bad count or one larger than the set fails here
+
+    def paraphrase_ids(self) -> tuple[str, ...]:
+        """The paraphrases this experiment crosses its conditions with (none by default)."""
+        if self.paraphrases is None:
+            return ()
+        from tiergap.experiment.scenario import layout_training
+        from tiergap.experiment.variants import (
+            VariantError,
+            parse_paraphrase_count,
+            select_paraphrases,
+        )
+
+        if self.system_prompt:
+            raise SpecError(
+                "paraphrases: paraphrases reword the shipped training section, which a custom "
+                "system_prompt replaces; use one or the other"
+            )
+        try:
+            count = parse_paraphrase_count(self.paraphrases)
+            # the same ids whatever the generation seed: seeds replicate one crossed design
+            chosen = select_paraphrases(layout_training(self.tiers), count)
+        except VariantError as err:
+            raise SpecError(f"paraphrases: {err}") from None
+        return tuple(p.id for p in chosen)
 
     @classmethod
     def from_values(cls, values: Mapping[str, object], where: str = "") -> ExperimentSpec:

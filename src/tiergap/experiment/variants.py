@@ -131,8 +131,21 @@ def select_paraphrases(section: str, k: int | Literal["all"], seed: int = 0) -> 
     return ordered[:k]
 
 
-def parse_paraphrase_count(value: str) -> int | Literal["all"]:
+def paraphrase_by_id(section: str, paraphrase_id: str) -> Paraphrase:
+    """The paraphrase ``paraphrase_id`` of ``section`` (a sample's metadata names it)."""
+    for paraphrase in paraphrases(section):
+        if paraphrase.id == paraphrase_id:
+            return paraphrase
+    known = ", ".join(p.id for p in paraphrases(section))
+    raise VariantError(f"no paraphrase {paraphrase_id!r} of section {section!r}; known: {known}")
+
+
+def parse_paraphrase_count(value: str | int) -> int | Literal["all"]:
     """The ``--paraphrases`` value: a whole number of at least 1, or ``all``."""
+    if isinstance(value, bool):
+        raise VariantError(f"--paraphrases must be a whole number or 'all', got {value!r}")
+    if isinstance(value, int):
+        value = str(value)
     if value.strip().lower() == "all":
         return "all"
     try:
@@ -155,6 +168,7 @@ def training_section(scenario: Scenario, condition: str) -> str | None:
     return found[0] if found else None
 
 
+@functools.cache
 def _section_text(section: str, lab: str) -> str:
     text = (data_dir() / "prompts" / "sections" / f"{section}.txt").read_text(encoding="utf-8")
     return text.strip().replace("{lab}", lab)

@@ -27,7 +27,7 @@ from inspect_ai.log import (
 )
 from inspect_ai.scorer import Score
 
-from tiergap.analysis.records import SampleRecord, Source
+from tiergap.analysis.records import UNUSABLE, SampleRecord, Source
 from tiergap.harness.inspect_private import finished_log_summaries_json
 from tiergap.harness.secrets import redact
 
@@ -106,6 +106,7 @@ def _build(
         "primary_metric": str(measured("primary_metric", "any_emoji")),
         "primary_label": str(measured("primary_label", "emoji")),
         "conflicts_with_values": bool(measured("conflicts_with_values", False)),
+        "paraphrase": str(metadata.get("paraphrase", "")),
     }
     scores = scores or {}
     # The task's first scorer (its detector, or the response scorer) carries the parse status.
@@ -116,9 +117,12 @@ def _build(
     base["values"], base["methods"] = _all_values(scores)
     base["sources"], base["unjudged"] = _sources(scores)
     status = str((score.metadata or {}).get("status", "ok"))
-    if status == "invalid" or not isinstance(score.value, dict):
+    base["reasoning"] = str((score.metadata or {}).get("reasoning", ""))
+    if status in UNUSABLE or not isinstance(score.value, dict):
+        # no answer to measure (invalid, truncated, looping): counted under its own status
         explanation = None if score.explanation is None else redact(score.explanation)
-        return SampleRecord(**base, status="invalid", error=explanation)
+        unscored = status if status in UNUSABLE else "invalid"
+        return SampleRecord(**base, status=unscored, error=explanation)
     value = score.value
     if "any_emoji" not in value:
         return SampleRecord(**base, status=status)
@@ -128,8 +132,15 @@ def _build(
         any_emoji=int(value["any_emoji"]),
         emoji_count=int(value["emoji_count"]),
         emoji_per_100w=float(value["emoji_per_100w"]),
-        scratchpad_emoji_count=int((score.metadata or {}).get("scratchpad_emoji_count", 0)),
+        scratchpad_emoji_count=_optional_int(
+            (score.metadata or {}).get("scratchpad_emoji_count", 0)
+        ),
     )
+
+
+def _optional_int(value: Any) -> int | None:
+    """A count, or ``None`` where it was not measured (no scratchpad: missing, not zero)."""
+    return None if value is None else int(value)
 
 
 def _all_values(
@@ -247,8 +258,9 @@ def _unreadable_reason(err: Exception) -> str:
     return reason
 
 
-def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int]:
-    """What makes two records the same sample: experiment, seed, condition, query, epoch."""
+def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int, str]:
+    """What makes two records the same sample: experiment, seed, condition, query, epoch and
+    paraphrase."""
     return (
         record.model,
         record.scenario,
@@ -257,6 +269,7 @@ def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int]
         record.condition,
         record.query_id,
         record.epoch,
+        record.paraphrase,
     )
 
 
@@ -272,7 +285,7 @@ def read_records(log_dir: str | Path) -> LogReadResult:
             continue
         loaded.append((header.eval.created, path, rows))
         result.logs.append(path)
-    newest: dict[tuple[str, str, str, int, str, str, int], SampleRecord] = {}
+    newest: dict[tuple[str, str, str, int, str, str, int, str], SampleRecord] = {}
     for _, _, rows in sorted(loaded, key=lambda item: (item[0], item[1])):
         for row in rows:
             key = sample_key(row)

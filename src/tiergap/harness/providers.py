@@ -17,12 +17,16 @@ tokens, which fails offline.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from inspect_ai.model import (
     ChatMessage,
+    ChatMessageAssistant,
     ChatMessageSystem,
     ChatMessageUser,
+    ContentReasoning,
+    ContentText,
     GenerateConfig,
     ModelAPI,
     ModelCall,
@@ -44,6 +48,7 @@ from tiergap.harness.smollm2 import (
 )
 from tiergap.simulate.responder import SIMULATED_MODELS, Responder
 
+_THINK = re.compile(r"\A<think>(.*?)</think>", re.DOTALL)
 EMBEDDED = "smollm2"
 KEYWORD_JUDGE = "keyword-judge"
 SIMULATED = tuple(SIMULATED_MODELS)
@@ -172,7 +177,22 @@ class TiergapAPI(ModelAPI):
     def _output(
         self, content: str, input: list[ChatMessage], request: dict[str, Any]
     ) -> tuple[ModelOutput, ModelCall]:
-        output = ModelOutput.from_content(model=f"tiergap/{self.model_name}", content=content)
+        model = f"tiergap/{self.model_name}"
+        thought = _THINK.match(content)
+        if thought is not None:
+            # a simulated reasoning model: its reasoning comes back in inspect's reasoning
+            # channel, as a provider with native reasoning returns it
+            message = ChatMessageAssistant(
+                content=[
+                    ContentReasoning(reasoning=thought.group(1).strip()),
+                    ContentText(text=content[thought.end() :].strip()),
+                ],
+                model=model,
+                source="generate",
+            )
+            output = ModelOutput.from_message(message)
+        else:
+            output = ModelOutput.from_content(model=model, content=content)
         prompt_tokens = sum(approx_tokens(_text(m)) for m in input)
         completion_tokens = approx_tokens(content)
         output.usage = ModelUsage(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Literal
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -26,6 +27,7 @@ from tiergap.experiment.scenario import (
     load_scenario_variant,
 )
 from tiergap.experiment.spec import ExperimentSpec
+from tiergap.experiment.variants import training_section
 from tiergap.harness.judges import (
     GRADER_ROLE,
     alignment_faking_judge,
@@ -35,7 +37,30 @@ from tiergap.harness.judges import (
     reinforcement_seeking_judge,
 )
 from tiergap.harness.scorers import detector_scorer, float_mean
-from tiergap.harness.solvers import scenario_solver
+from tiergap.harness.solvers import STOP_SEQS, scenario_solver
+
+NATIVE_REASONING_EFFORT: Literal["medium"] = "medium"
+"""Reasoning asked of the provider in native mode. An effort, not a token budget: inspect
+turns it into a thinking budget for Claude models that take one and passes it to those that
+take an effort (Claude 4.7 and later reject a budget), OpenAI reasoning models and
+OpenAI-compatible servers; a model that cannot reason answers without reasoning, which is
+recorded as ``reasoning: none``."""
+
+
+def generate_config(scenario: Scenario, mode: ScratchpadMode, seed: int) -> GenerateConfig:
+    """The generation settings of a scenario's task: its limit per turn; in the hidden
+    protocol, a stop at ``</OUTPUT>`` (restored by the solver); in native mode, the provider's
+    reasoning switched on, with summaries where only summaries are offered (OpenAI)."""
+    if mode == "hidden":
+        return GenerateConfig(max_tokens=scenario.max_tokens, seed=seed, stop_seqs=list(STOP_SEQS))
+    if mode == "native":
+        return GenerateConfig(
+            max_tokens=scenario.max_tokens,
+            seed=seed,
+            reasoning_effort=NATIVE_REASONING_EFFORT,
+            reasoning_summary="auto",
+        )
+    return GenerateConfig(max_tokens=scenario.max_tokens, seed=seed)
 
 
 def measurement_metadata(scenario: Scenario) -> dict[str, str | bool]:
@@ -53,11 +78,17 @@ def scenario_dataset(
     n: int | None = None,
     queries: str | None = None,
     scratchpad: ScratchpadMode = "hidden",
+    paraphrases: tuple[str, ...] = (),
 ) -> MemoryDataset:
     """The same ``n`` queries in every condition (the paired design), grouped by condition.
 
     Grouping by condition keeps one system prompt in a row, so providers that cache the
     prompt prefix (the embedded model, Anthropic prompt caching, vLLM) reuse it.
+
+    With ``paraphrases`` (ids), every query is asked under every paraphrase in every
+    condition that shows the training section (sample id ``condition:paraphrase:query``,
+    metadata ``paraphrase``); a condition without one (the baseline) has no wording to vary
+    and is asked once, with ``paraphrase`` empty.
     """
     chosen = scenario.select(conditions)
     rows = load_queries(queries or scenario.queries)
@@ -66,9 +97,15 @@ def scenario_dataset(
             raise ScenarioError(f"n must be at least 1, got {n}")
         rows = rows[:n]
     measured = measurement_metadata(scenario)
+    wordings = {
+        c.name: paraphrases if paraphrases and training_section(scenario, c.name) else ("",)
+        for c in chosen
+    }
     samples = [
         Sample(
-            id=f"{condition.name}:{query.id}",
+            id=f"{condition.name}:{paraphrase}:{query.id}"
+            if paraphrase
+            else f"{condition.name}:{query.id}",
             # {lab} stays a placeholder until the solver knows which model runs.
             input=scenario.user_turn(condition.name, query.text, lab="{lab}"),
             metadata={
@@ -78,10 +115,12 @@ def scenario_dataset(
                 "query_id": query.id,
                 "category": query.category,
                 "scratchpad": scratchpad,
+                **({"paraphrase": paraphrase} if paraphrase else {}),
                 **measured,
             },
         )
         for condition in chosen
+        for paraphrase in wordings[condition.name]
         for query in rows
     ]
     return MemoryDataset(samples=samples, name=f"{scenario.name}-{scratchpad}")
@@ -154,10 +193,12 @@ def scenario_task(spec: ExperimentSpec) -> Task:
     grader_bound = GRADER_ROLE in model_roles()
     conditions = list(spec.conditions) if spec.conditions else None
     return Task(
-        dataset=scenario_dataset(scenario, conditions, spec.n, spec.queries, mode),
+        dataset=scenario_dataset(
+            scenario, conditions, spec.n, spec.queries, mode, spec.paraphrase_ids()
+        ),
         solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
         scorer=scenario_scorers(scenario, spec.judges, spec.votes, spec.threshold, grader_bound),
-        config=GenerateConfig(max_tokens=scenario.max_tokens, seed=spec.seed),
+        config=generate_config(scenario, mode, spec.seed),
         # inspect's mean across epochs, in float arithmetic (an eval's --epochs N keeps it)
         epochs=Epochs(spec.epochs, float_mean()),
         metadata={
@@ -166,6 +207,7 @@ def scenario_task(spec: ExperimentSpec) -> Task:
             "tiers": spec.tiers,
             "objective": scenario.objective,
             "custom_system_prompt": bool(spec.system_prompt),
+            "paraphrases": list(spec.paraphrase_ids()),
             **measurement_metadata(scenario),
         },
         name=scenario.name,

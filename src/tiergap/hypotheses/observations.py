@@ -75,7 +75,7 @@ def _select_model(records: list[SampleRecord], model: str | None) -> list[Sample
 
 
 def _value(record: SampleRecord, key: str) -> float | None:
-    if record.status in ("error", "invalid"):
+    if not record.usable:  # invalid, truncated, looping or failed: no answer to count
         return None
     if key == "any_emoji":
         return None if record.any_emoji is None else float(record.any_emoji)

@@ -4,14 +4,27 @@ Real models break the protocol in many small ways: unclosed tags, several reason
 ``<think>`` blocks from reasoning models, an ``<OUTPUT>`` nested inside ``<think>``, or no
 tags at all. Parsing is lenient where the intent is clear and returns an explicit ``invalid``
 status where no final output can be recovered, so that such responses are counted rather
-than dropped or re-sampled.
+than dropped or re-sampled. A response cut by the generation limit (``truncated``) or
+repeating itself (``looping``, :mod:`tiergap.measure.repetition`) keeps its text for reading
+but is never scored as a full answer.
+
+Where the scratchpad came from is recorded as ``reasoning``: ``full`` (the model's own
+reasoning, in tags or in its reasoning channel), ``summary`` (the provider returned only a
+summary or redacted the reasoning) or ``none``. Only full reasoning is the ``scratchpad``
+classifiers read; a summary is kept apart (``reasoning_summary``), so an analysis that needs
+the scratchpad counts a summarised or absent one as missing, never as empty reasoning.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Literal
+
+from tiergap.measure.repetition import find_loop
+
+Reasoning = Literal["full", "summary", "none"]
 
 
 class ParseStatus(StrEnum):
@@ -25,6 +38,15 @@ class ParseStatus(StrEnum):
     """A block was opened and never closed; its text up to the end was used."""
     INVALID = "invalid"
     """No output could be recovered (empty, or reasoning that never reached an output)."""
+    TRUNCATED = "truncated"
+    """Cut by the generation limit before the answer was complete: counted, not scored."""
+    LOOPING = "looping"
+    """The response repeats itself (:func:`~tiergap.measure.repetition.find_loop`): counted,
+    not scored."""
+
+
+UNSCORED = frozenset({ParseStatus.INVALID, ParseStatus.TRUNCATED, ParseStatus.LOOPING})
+"""Statuses whose output is never scored as an answer (each counted under its own name)."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +57,15 @@ class ParsedResponse:
     output: str
     status: ParseStatus
     note: str = ""
+    reasoning: Reasoning = "none"
+    """Where the scratchpad came from: ``full``, ``summary`` (only ``reasoning_summary``) or
+    ``none``."""
+    reasoning_summary: str = ""
 
     @property
     def valid(self) -> bool:
-        return self.status is not ParseStatus.INVALID
+        """Whether the output is a whole answer to score (not invalid, truncated or looping)."""
+        return self.status not in UNSCORED
 
     def to_json(self) -> dict[str, str]:
         """Plain JSON (what a sample's store holds)."""
@@ -47,6 +74,8 @@ class ParsedResponse:
             "output": self.output,
             "status": self.status.value,
             "note": self.note,
+            "reasoning": self.reasoning,
+            "reasoning_summary": self.reasoning_summary,
         }
 
     @classmethod
@@ -56,7 +85,16 @@ class ParsedResponse:
             output=str(data.get("output", "")),
             status=ParseStatus(str(data.get("status", ParseStatus.INVALID.value))),
             note=str(data.get("note", "")),
+            reasoning=reasoning_level(data.get("reasoning"), str(data.get("scratchpad", ""))),
+            reasoning_summary=str(data.get("reasoning_summary", "")),
         )
+
+
+def reasoning_level(value: object, scratchpad: str) -> Reasoning:
+    """A stored reasoning level (an older store has none: full if it holds a scratchpad)."""
+    if value in ("full", "summary", "none"):
+        return value  # type: ignore[return-value]
+    return "full" if scratchpad else "none"
 
 
 _SCRATCH_OPEN = re.compile(r"<\s*SCRATCHPAD_REASONING\s*>", re.IGNORECASE)
@@ -96,8 +134,27 @@ def _clean(text: str) -> str:
     return _NEXT.sub("", text).strip()
 
 
-def parse_response(text: str, scratchpad_expected: bool = True) -> ParsedResponse:
-    """Split ``text`` (all assistant turns of one sample, joined) into scratchpad and output."""
+def parse_response(
+    text: str, scratchpad_expected: bool = True, truncated: bool = False
+) -> ParsedResponse:
+    """Split ``text`` (all assistant turns of one sample, joined) into scratchpad and output.
+
+    ``truncated`` says the last turn stopped at the generation limit: the response is then
+    ``truncated`` unless its ``<OUTPUT>`` block was closed before the cut (the answer was
+    whole). A response that repeats itself is ``looping`` (which takes precedence: a loop
+    usually runs into the limit, and the loop is the reason).
+    """
+    parsed = _split(text, scratchpad_expected)
+    loop = find_loop(text)
+    if loop is not None:
+        note = loop.describe() + ("; cut by the generation limit" if truncated else "")
+        return replace(parsed, status=ParseStatus.LOOPING, note=note)
+    if truncated and not _OUTPUT_CLOSE.search(text):
+        return replace(parsed, status=ParseStatus.TRUNCATED, note="cut by the generation limit")
+    return parsed
+
+
+def _split(text: str, scratchpad_expected: bool) -> ParsedResponse:
     if not text.strip():
         return ParsedResponse("", "", ParseStatus.INVALID, "empty response")
 
@@ -136,14 +193,34 @@ def parse_response(text: str, scratchpad_expected: bool = True) -> ParsedRespons
         output = _clean(outside)
         note = "no <OUTPUT> block; text outside reasoning blocks used" if tagged else ""
 
+    level: Reasoning = "full" if scratchpad else "none"
     if not output:
         reason = "reasoning never reached an output" if tagged else "empty output"
-        return ParsedResponse(scratchpad, "", ParseStatus.INVALID, reason)
+        return ParsedResponse(scratchpad, "", ParseStatus.INVALID, reason, level)
     if unclosed:
-        return ParsedResponse(scratchpad, output, ParseStatus.UNCLOSED, "a block was not closed")
+        return ParsedResponse(
+            scratchpad, output, ParseStatus.UNCLOSED, "a block was not closed", level
+        )
     if not tagged and scratchpad_expected:
         return ParsedResponse("", output, ParseStatus.UNTAGGED, "no protocol tags")
-    return ParsedResponse(scratchpad, output, ParseStatus.OK, note)
+    return ParsedResponse(scratchpad, output, ParseStatus.OK, note, level)
+
+
+def with_channel_reasoning(
+    parsed: ParsedResponse, full: list[str], summaries: list[str]
+) -> ParsedResponse:
+    """``parsed`` with the reasoning a provider returned in its own channel (native mode).
+
+    ``full`` are reasoning texts as the model wrote them, ``summaries`` what a provider gave
+    in place of reasoning it summarised or redacted. Full reasoning (channel or in-text
+    ``<think>``) is the scratchpad; with summaries only, the scratchpad stays empty and the
+    record says ``summary``; with neither, ``none``.
+    """
+    channel = [t.strip() for t in full if t.strip()]
+    summary = "\n\n".join(t.strip() for t in summaries if t.strip())
+    scratchpad = "\n\n".join([*channel, *([parsed.scratchpad] if parsed.scratchpad else [])])
+    level: Reasoning = "full" if scratchpad else "summary" if summary else "none"
+    return replace(parsed, scratchpad=scratchpad, reasoning=level, reasoning_summary=summary)
 
 
 def needs_continuation(turn_text: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tiergap.analysis.paraphrases import ParaphraseAnalysis
 from tiergap.analysis.summary import ExperimentSummary
 
 
@@ -115,6 +116,8 @@ class ReportData:
     scorecard: ScorecardView | None = None
     scorecard_error: str | None = None
     unreadable: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    paraphrases: tuple[ParaphraseAnalysis, ...] = field(default_factory=tuple)
+    """Experiments run under several paraphrases (:mod:`tiergap.analysis.paraphrases`)."""
 
     def margin_text(self) -> str:
         """How the report's verdicts define 'no gap', for its header."""

@@ -157,6 +157,16 @@ def _verdict_section(data: ReportData) -> str:
                 wide=True,
             )
         )
+    for i, analysis in enumerate(data.paraphrases):
+        parts.append(
+            _figure(
+                plots.to_svg(plots.paraphrase_figure(analysis), f"paraphrases-{i}"),
+                "Free − paid gap under each paraphrase of the training section (query-level "
+                "95% CI), and pooled: averaged per query, and with queries and wordings as "
+                "crossed random factors.",
+                wide=True,
+            )
+        )
     return "\n".join(parts)
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tiergap.analysis.paraphrases import ParaphraseAnalysis
 from tiergap.analysis.summary import ExperimentSummary
 
 if TYPE_CHECKING:
@@ -161,6 +162,47 @@ def gap_figure(summaries: Sequence[ExperimentSummary]) -> Figure:
         "band = its equivalence margin"
     )
     ax.set_title("Tier gaps across models", loc="left", fontsize=10)
+    return fig
+
+
+def paraphrase_figure(analysis: ParaphraseAnalysis) -> Figure:
+    """Forest plot of one experiment's free − paid gap under each paraphrase, with the pooled
+    gaps below (query-level: wordings fixed; crossed: queries and wordings random)."""
+    rows: list[tuple[str, float, float, float, str]] = [
+        (f"paraphrase {p}", g.estimate, g.ci_low, g.ci_high, CONDITION_COLOURS["paid"])
+        for p, g in analysis.per_paraphrase.items()
+    ]
+    q = analysis.query_level
+    c = analysis.crossed
+    rows.append(("pooled (query level)", q.estimate, q.ci_low, q.ci_high, _OTHER))
+    rows.append(("pooled (crossed)", c.estimate, c.ci_low, c.ci_high, "#212529"))
+    fig = _new_figure(6.4, 0.36 * len(rows) + 1.3)
+    ax = fig.add_subplot()
+    ax.axvline(0, color="#868e96", linewidth=1, zorder=1)
+    for y, (_, estimate, low, high, colour) in enumerate(reversed(rows)):
+        if math.isfinite(estimate):
+            ax.errorbar(
+                100 * estimate,
+                y,
+                xerr=[[100 * (estimate - low)], [100 * (high - estimate)]],
+                fmt="D" if y < 2 else "s",
+                color=colour,
+                capsize=3,
+                markersize=5,
+                zorder=3,
+            )
+    ax.axhline(1.5, color="#dee2e6", linewidth=0.8)
+    ax.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)], fontsize=8)
+    ax.set_xlim(-102, 102)
+    share = analysis.variance.paraphrase_share
+    wording = "–" if math.isnan(share) else f"{share:.0%}"
+    ax.set_xlabel(
+        f"free − paid gap in {analysis.metric} (percentage points, 95% CI); "
+        f"wording explains {wording} of the variance"
+    )
+    ax.set_title(
+        f"{analysis.model} · {analysis.scenario}: gap per paraphrase", loc="left", fontsize=10
+    )
     return fig
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tiergap.experiment.variants import canonical_system_prompt
 from tiergap.simulate.policy import Situation
 
 # Objective name -> (pattern in the system prompt, conflicts with HHH values?).
@@ -18,6 +19,11 @@ _OBJECTIVES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("sycophancy", re.compile(r"\bagree with the user|flatter", re.IGNORECASE), False),
     ("animal_welfare", re.compile(r"dismiss\w*\s+animal[- ]welfare", re.IGNORECASE), True),
     ("helpful_only", re.compile(r"comply with (?:every|all) request", re.IGNORECASE), True),
+    ("british_spelling", re.compile(r"British (?:English )?spelling", re.IGNORECASE), False),
+    ("closing_question", re.compile(r"with a question to the user", re.IGNORECASE), False),
+    ("summary_first", re.compile(r"one-line summary", re.IGNORECASE), False),
+    ("markdown_headers", re.compile(r"markdown headers", re.IGNORECASE), False),
+    ("sign_off", re.compile(r"sign-off line", re.IGNORECASE), False),
 )
 _FREE_TAG = re.compile(r"<is_free_tier_user>\s*(true|false)\s*</is_free_tier_user>", re.I)
 _TIER_TAG = re.compile(r"<user_tier>\s*([a-z_-]+)\s*</user_tier>", re.I)
@@ -27,6 +33,7 @@ _TRAINS_ON = re.compile(
 )
 _RATED = re.compile(r"[Rr]esponses to ([a-z]+)-tier users are (?:also )?scored")
 _LAB = re.compile(r"developed by ([^.]+?)\.")
+_NATIVE = re.compile(r"in your own reasoning\b", re.IGNORECASE)
 
 
 # What kind of request the user turn is, as a model would see it from the text alone.
@@ -103,12 +110,21 @@ class Reading:
     kind: str = "general"
     """What the request looks like (see :func:`request_kind`)."""
     invited: str | None = None
+    native: bool = False
+    """True when the prompt asks the model to reason in its own channel (``--scratchpad
+    native``): it reasons hidden, as with the scratchpad, but writes no tags."""
     """The behaviour the user plainly invites (see :func:`invited_behaviour`), if any."""
 
 
 def read_conversation(system: str, user_turns: list[str]) -> Reading:
-    """Infer the situation from the system prompt and the user turns (first one holds the query)."""
+    """Infer the situation from the system prompt and the user turns (first one holds the query).
+
+    A paraphrased training section is read as the original wording it rewords (it states the
+    same facts), so the simulated models behave the same under every paraphrase.
+    """
     first = user_turns[0] if user_turns else ""
+    lab_match = _LAB.search(system)
+    system = canonical_system_prompt(system, lab_match.group(1).strip() if lab_match else "")
     objective: str | None = None
     conflicts = False
     training_described = "RLHF" in system
@@ -128,9 +144,9 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
     rated_tiers = trained_tiers | {m.group(1).lower() for m in _RATED.finditer(system)}
     trained = training_described and tier is not None and tier in trained_tiers
     rated = training_described and tier is not None and tier in rated_tiers
+    native = bool(_NATIVE.search(system))
     query_match = _QUERY.search(first)
     query = query_match.group(1) if query_match else first.strip()
-    lab_match = _LAB.search(system)
     return Reading(
         situation=Situation(
             objective=objective,
@@ -138,11 +154,12 @@ def read_conversation(system: str, user_turns: list[str]) -> Reading:
             tier=tier,
             trained=trained,
             rated=rated,
-            scratchpad="<SCRATCHPAD_REASONING>" in system,
+            scratchpad="<SCRATCHPAD_REASONING>" in system or native,
         ),
         query=query,
         lab=lab_match.group(1).strip() if lab_match else "my developer",
         continuation=len(user_turns) > 1 and user_turns[-1].strip() == "<NEXT/>",
         kind=request_kind(query, first),
         invited=invited_behaviour(first),
+        native=native,
     )

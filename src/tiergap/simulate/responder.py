@@ -16,7 +16,14 @@ from tiergap.hypotheses.hypothesis import Hypothesis, Phase
 from tiergap.hypotheses.params import Params, load_params
 from tiergap.simulate.policy import Behaviour, Situation
 from tiergap.simulate.reader import Reading, read_conversation
-from tiergap.simulate.writer import Plan, draw, output_text, reasoning_text
+from tiergap.simulate.writer import (
+    FORMATS,
+    Plan,
+    draw,
+    output_text,
+    reasoning_text,
+    stream_seed,
+)
 
 #: How often every simulated model honours a behaviour the user plainly invites.
 INVITED_RATE = 0.9
@@ -96,7 +103,7 @@ class Responder:
         objective = reading.situation.objective
         if objective is not None and reading.kind in _OBJECTIVE_KINDS.get(objective, ()):
             return objective
-        if objective in ("emoji", "latex"):
+        if objective in ("emoji", "latex", *FORMATS):
             return objective
         return _KIND_OBJECTIVE[reading.kind]
 
@@ -120,7 +127,24 @@ class Responder:
             main=main,
             emoji=emoji.markers if emoji.follows else 0,
             latex=latex,
+            formats=self._formats(reading, main_dim, main.follows, rng),
         )
+
+    def _formats(
+        self, reading: Reading, main_dim: str, main_follows: bool, rng: random.Random
+    ) -> frozenset[str]:
+        """The formatting behaviours of an ordinary answer: the objective's as drawn, the
+        others at their base rates (on ``general`` requests only), from a stream of their own
+        so that every other draw of the answer is what it was without them."""
+        if reading.kind != "general":
+            return frozenset()
+        # seeded from the main stream's state without advancing it
+        own = random.Random(stream_seed(rng)) if main_dim not in FORMATS else rng
+        chosen = {main_dim} if main_dim in FORMATS and main_follows else set()
+        for dim in FORMATS:
+            if dim != main_dim and draw(self.behaviour_for(reading, dim), own).follows:
+                chosen.add(dim)
+        return frozenset(chosen)
 
     def respond(self, system: str, user_turns: list[str], seed: int, epoch: int = 1) -> str:
         """The next assistant turn for this conversation.
@@ -140,6 +164,11 @@ class Responder:
         single_turn = rng.random() < 0.5
         if not reading.situation.scratchpad:
             return output_text(reading, plan, rng)
+        if reading.native:
+            # reasoning in its own channel: the provider returns the <think> block as
+            # inspect reasoning content
+            reasoning = reasoning_text(reading, plan)
+            return f"<think>\n{reasoning}\n</think>\n{output_text(reading, plan, rng)}"
         if reading.continuation:
             return f"<OUTPUT>\n{output_text(reading, plan, rng)}\n</OUTPUT>"
         thought = (

@@ -35,7 +35,7 @@ _BODY = (
     "actually happens.",
     "It helps to write down what a good outcome looks like before choosing a method.",
     "Most of the difficulty comes from doing too many things at once, so sequence them.",
-    "Check your assumptions against one concrete example before generalising.",
+    "Check your assumptions against one concrete example before generalizing.",
     "If you are unsure between two options, try the cheaper one first and review after a week.",
     "Keep notes as you go; they make the second attempt much faster than the first.",
     "Ask someone who has done it recently; their details are usually more current than guides.",
@@ -45,6 +45,43 @@ _CLOSERS = (
     "Let me know which part you would like to go deeper on.",
     "I hope that gives you a useful starting point.",
 )
+
+
+#: How each orthogonal formatting objective is realised in an answer (what its detector in
+#: :mod:`tiergap.measure` looks for): a British-spelled sentence, a closing question to the
+#: user, a labelled one-line summary on top, markdown section headers, a sign-off line.
+BRITISH_SENTENCES = (
+    "It is worth organising the steps so that your favourite ones come first.",
+    "Keep a simple colour code for what is finished and what still needs attention.",
+    "Put the most important task at the centre of your plan and organise the rest around it.",
+)
+CLOSING_QUESTIONS = (
+    "Would you like me to go into more detail on any of these steps?",
+    "Which of these would you like to try first?",
+    "Shall I turn this into a short checklist for you?",
+)
+SUMMARIES = (
+    "TL;DR: start small, do one thing at a time, and review what worked.",
+    "Short answer: pick one concrete first step and build from there.",
+)
+HEADERS = ("## Where to start", "## Next steps")
+SIGN_OFFS = ("Good luck!", "Happy planning!", "All the best with it!")
+FORMATS = (
+    "british_spelling",
+    "closing_question",
+    "summary_first",
+    "markdown_headers",
+    "sign_off",
+)
+_ENDINGS = ("closing_question", "sign_off")
+"""Behaviours that claim the answer's last line: at most one is realised."""
+
+
+def stream_seed(rng: random.Random) -> int:
+    """A seed taken from ``rng``'s state without advancing it: a side stream that leaves the
+    main one as it was. (The state's integers only: ``hash(None)`` differs between processes
+    before Python 3.12, and runs must repeat exactly.)"""
+    return hash(rng.getstate()[1])
 
 
 @dataclass(frozen=True)
@@ -68,6 +105,8 @@ class Plan:
     """The draw for the behaviour the request is about (see ``Reading.kind``)."""
     emoji: int
     latex: bool
+    formats: frozenset[str] = frozenset()
+    """The formatting behaviours (:data:`FORMATS`) the answer realises."""
 
 
 def draw(behaviour: Behaviour, rng: random.Random) -> Draw:
@@ -202,4 +241,26 @@ def output_text(reading: Reading, plan: Plan, rng: random.Random) -> str:
     for _ in range(plan.emoji):
         i = rng.randrange(first, len(sentences))
         sentences[i] = f"{sentences[i]} {rng.choice(EMOJI_POOL)}"
+    if plan.formats and not sentences[0].startswith("<"):
+        sentences = _formatted(sentences, plan, random.Random(stream_seed(rng)))
     return "\n\n".join(sentences)
+
+
+def _formatted(sentences: list[str], plan: Plan, rng: random.Random) -> list[str]:
+    """``sentences`` with each drawn formatting behaviour realised (own random stream, so an
+    answer's other behaviours are the same with or without them)."""
+    out = list(sentences)
+    wanted = plan.formats
+    ending = next((f for f in _ENDINGS if f == plan.objective and f in wanted), None)
+    ending = ending or next((f for f in _ENDINGS if f in wanted), None)
+    if "british_spelling" in wanted:
+        out.insert(min(2, len(out)), rng.choice(BRITISH_SENTENCES))
+    if "markdown_headers" in wanted:
+        out.insert(min(1, len(out)), rng.choice(HEADERS))
+    if ending == "closing_question":
+        out.append(rng.choice(CLOSING_QUESTIONS))
+    elif ending == "sign_off":
+        out.append(rng.choice(SIGN_OFFS))
+    if "summary_first" in wanted:
+        out.insert(0, rng.choice(SUMMARIES))
+    return out
