@@ -202,7 +202,7 @@ def test_scoring_later_matches_scoring_during_the_run(tmp_path: Path) -> None:
 )
 def test_every_scenario_runs_on_the_embedded_model(scenario: str, tmp_path: Path) -> None:
     log = inspect_eval(
-        experiment(scenario=scenario, n=1, queries=_queries(scenario), max_turns=1),
+        experiment(scenario=scenario, n=1, queries=_queries(scenario), max_turns=1, judges=True),
         model="tiergap/smollm2", log_dir=str(tmp_path), seed=0, max_tokens=24,
     )[0]  # fmt: skip
     assert log.status == "success", log.error
@@ -210,4 +210,7 @@ def test_every_scenario_runs_on_the_embedded_model(scenario: str, tmp_path: Path
     # one query in every condition of the scenario (emoji-like ones add the positive control)
     assert len(records) == len(load_scenario(scenario).conditions)
     assert all(r.status != "error" for r in records)
-    assert all(r.methods for r in records)  # the classifiers ran (heuristics: no grader)
+    # the classifiers ran (heuristics: no grader) wherever there was an answer to classify;
+    # a 24-token turn is mostly cut short, and a cut answer is counted, never classified
+    assert all(r.methods for r in records if r.usable)
+    assert all(r.usable or r.status in ("truncated", "looping", "invalid") for r in records)
