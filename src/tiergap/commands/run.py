@@ -123,15 +123,22 @@ def run_and_report(
     from tiergap.harness.secrets import redact
 
     log_dir = execution.log_dir
+    errors = Console(stderr=True)
+
+    def note(text: str) -> None:
+        errors.print(f"note: {escape(text)}", highlight=False, soft_wrap=True)
+
     try:
         if dry_run:
             preview = preview_run(specs, execution)
+            for text in preview.notes:
+                note(text)
             if as_json:
                 print(json.dumps(preview_json(preview), indent=2))
             else:
                 render_preview(console, preview)
             return 0 if preview.budget is None or not preview.budget.over else 2
-        outcome = execute(specs, execution)
+        outcome = execute(specs, execution, notify=note)
     except RunInputError as err:
         for problem in err.problems:
             console.print("[red]error:[/]", escape(redact(problem)), highlight=False)

@@ -17,6 +17,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, model_roles
 from inspect_ai.scorer import Scorer
 
+from tiergap.experiment.identity import content_hash
 from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import (
     Classifier,
@@ -54,10 +55,14 @@ def scenario_dataset(
     queries: str | None = None,
     scratchpad: ScratchpadMode = "hidden",
 ) -> MemoryDataset:
-    """The same ``n`` queries in every condition (the paired design), grouped by condition.
+    """The same ``n`` queries in every condition (the paired design), interleaved: query by
+    query across conditions (q1-free, q1-paid, q1-baseline, q2-free, ...).
 
-    Grouping by condition keeps one system prompt in a row, so providers that cache the
-    prompt prefix (the embedded model, Anthropic prompt caching, vLLM) reuse it.
+    Samples run roughly in dataset order, so any prefix of a run (one interrupted, or
+    stopped by ``--max-cost``) holds whole queries in every condition: it is paired.
+    Providers that cache a prompt prefix keep one cache entry per system prompt (a handful),
+    so alternating conditions costs them nothing; the embedded model re-primes its slot when
+    the system prompt changes (see ``bench/embedded.py``).
     """
     chosen = scenario.select(conditions)
     rows = load_queries(queries or scenario.queries)
@@ -81,8 +86,8 @@ def scenario_dataset(
                 **measured,
             },
         )
-        for condition in chosen
         for query in rows
+        for condition in chosen
     ]
     return MemoryDataset(samples=samples, name=f"{scenario.name}-{scratchpad}")
 
@@ -153,6 +158,7 @@ def scenario_task(spec: ExperimentSpec) -> Task:
     # A grader bound by `inspect eval --model-role grader=...` is known when the task is built.
     grader_bound = GRADER_ROLE in model_roles()
     conditions = list(spec.conditions) if spec.conditions else None
+    content = content_hash(spec, scenario)
     return Task(
         dataset=scenario_dataset(scenario, conditions, spec.n, spec.queries, mode),
         solver=scenario_solver(scenario, mode, spec.lab, spec.max_turns),
@@ -166,7 +172,10 @@ def scenario_task(spec: ExperimentSpec) -> Task:
             "tiers": spec.tiers,
             "objective": scenario.objective,
             "custom_system_prompt": bool(spec.system_prompt),
+            "content_hash": content,
             **measurement_metadata(scenario),
         },
         name=scenario.name,
+        # the content is part of inspect's task identity: an edited prompt is a new run
+        version=content,
     )
