@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(given)
+    args.argv = given  # to print the command that resumes an interrupted run
     # With --json, stdout carries only the JSON document; messages go to stderr.
     console = Console(stderr=bool(getattr(args, "json", False)))
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -30,6 +31,15 @@ if TYPE_CHECKING:
     from tiergap.experiment.execution import Execution
     from tiergap.experiment.spec import ExperimentSpec
     from tiergap.harness.run import RunPreview
+
+
+INTERRUPTED = 130
+"""Exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The shell-quoted command line of this invocation (to resume it)."""
+    return shlex.join(["tiergap", *getattr(args, "argv", [])])
 
 
 def register(sub: Any) -> None:
@@ -117,8 +127,11 @@ def run_and_report(
     dry_run: bool,
     as_json: bool,
     console: Console,
+    resume_command: str = "tiergap ...",
 ) -> int:
-    """Dry-run or run ``specs`` as one eval set, then analyse the log folder."""
+    """Dry-run or run ``specs`` as one eval set, then analyse the log folder.
+
+    ``resume_command`` is the command line that resumes an interrupted run (shell-quoted)."""
     from tiergap.harness.run import RunInputError, execute, preview_run
     from tiergap.harness.secrets import redact
 
@@ -146,6 +159,17 @@ def run_and_report(
     if not outcome.started:
         render_preview(console, outcome.preview)
         return 2
+    if outcome.interrupted:
+        estimate = outcome.preview.estimate
+        errors.print(
+            f"interrupted: {outcome.finished_samples} of {estimate.samples} samples finished "
+            f"and are kept in {escape(str(log_dir))} (samples run query by query across "
+            "conditions, so they are paired). To run the rest, run the same command again:\n"
+            f"  {escape(resume_command)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return INTERRUPTED
     code = 0
     for log in outcome.failed:
         message = log.error.message if log.error else log.status
@@ -168,7 +192,8 @@ def run_and_report(
     elif outcome.spent_usd:
         console.print(f"spent: {_money(outcome.spent_usd)} (priced from token usage)")
     analysed = analyze(log_dir, as_json, None, console)
-    console.print(f"logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
+    view = shlex.join(["inspect", "view", "--log-dir", str(log_dir)])
+    console.print(f"logs: {escape(str(log_dir))}  (open with: {escape(view)})", soft_wrap=True)
     return code or analysed
 
 
@@ -183,4 +208,6 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         settings["display"] = "none"  # --json: stdout is JSON only
     execution = Execution.from_values(settings)
     check_execution(execution, [spec])
-    return run_and_report([spec], execution, args.dry_run, args.json, console)
+    return run_and_report(
+        [spec], execution, args.dry_run, args.json, console, resume_command=command_line(args)
+    )

@@ -11,7 +11,9 @@ and a sample that still fails is recorded in the log as an error with its reason
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +128,10 @@ class RunOutcome:
     stopped_for_cost: bool = False
     spent_usd: float = 0.0
     """Spend of this invocation, priced from token usage (0 without a price table)."""
+    interrupted: bool = False
+    """Stopped by Ctrl-C (SIGINT): the finished samples are logged, the rest are not."""
+    finished_samples: int = 0
+    """After an interruption: samples of the run finished and kept in the log folder."""
 
     @property
     def failed(self) -> list[EvalLog]:
@@ -292,27 +298,46 @@ def execute(
         return RunOutcome(preview=preview, logs=[], started=False, complete=False)
     left = None if preview.budget is None else preview.budget.left_usd
     prices = _prices(execution)
-    with costguard.cost_guard(left, prices, bool(execution.batch), execution.models) as guard:
-        complete, logs = eval_set(
-            tasks,
-            log_dir=str(execution.log_dir),
-            model=list(execution.models),
-            model_args=dict(execution.model_args),
-            model_roles=dict(execution.model_roles) or None,
-            display=execution.display,
-            log_realtime=execution.log_realtime,
-            log_dir_allow_dirty=True,
-            retry_attempts=execution.retry_attempts,
-            retry_on_error=execution.retry_on_error or None,
-            fail_on_error=execution.fail_on_error,
-            **generate_config(execution).model_dump(exclude_none=True),
-        )
+    interrupted = False
+    with (
+        costguard.cost_guard(left, prices, bool(execution.batch), execution.models) as guard,
+        # inspect's own messages ("Completed all tasks ...") are progress, never results:
+        # stderr, so that stdout holds only what tiergap prints (JSON under --json)
+        contextlib.redirect_stdout(sys.stderr),
+    ):
+        try:
+            complete, logs = _eval_set(tasks, execution)
+        except KeyboardInterrupt:
+            complete, logs, interrupted = False, [], True
+    # inspect ends a Ctrl-C'd run with cancelled logs, or none at all, and reports success
+    expected = len(tasks) * len(execution.models)
+    interrupted = interrupted or len(logs) < expected or any(l.status == "cancelled" for l in logs)
+    finished = sum(t.done for t in planned_tasks(plan, execution)) if interrupted else 0
     tripped = guard.tripped
     return RunOutcome(
         preview=preview,
         logs=logs,
         started=True,
-        complete=complete and not tripped,
+        complete=complete and not tripped and not interrupted,
         stopped_for_cost=tripped,
         spent_usd=guard.spent_usd,
+        interrupted=interrupted,
+        finished_samples=finished,
+    )
+
+
+def _eval_set(tasks: list[Task], execution: Execution) -> tuple[bool, list[EvalLog]]:
+    return eval_set(
+        tasks,
+        log_dir=str(execution.log_dir),
+        model=list(execution.models),
+        model_args=dict(execution.model_args),
+        model_roles=dict(execution.model_roles) or None,
+        display=execution.display,
+        log_realtime=execution.log_realtime,
+        log_dir_allow_dirty=True,
+        retry_attempts=execution.retry_attempts,
+        retry_on_error=execution.retry_on_error or None,
+        fail_on_error=execution.fail_on_error,
+        **generate_config(execution).model_dump(exclude_none=True),
     )
