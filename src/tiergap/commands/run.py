@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import UsageError
+from tiergap.commands import UsageError, print_error
 from tiergap.commands.analyze import analyze
 from tiergap.commands.options import (
     add_execution_options,
@@ -141,6 +141,15 @@ def run_and_report(
     def note(text: str) -> None:
         errors.print(f"note: {escape(text)}", highlight=False, soft_wrap=True)
 
+    for spec in specs:
+        if spec.system_prompt and not spec.baseline_prompt:
+            note(
+                f"no baseline condition: your system prompt ({spec.system_prompt}) has no "
+                "version without its training information that tiergap could derive, so this "
+                "run has no baseline and no verdict can be computed from it (free vs paid is "
+                "still measured). Pass --baseline-prompt FILE (the same prompt without the "
+                "training information) to get one."
+            )
     try:
         if dry_run:
             preview = preview_run(specs, execution)
@@ -154,7 +163,7 @@ def run_and_report(
         outcome = execute(specs, execution, notify=note)
     except RunInputError as err:
         for problem in err.problems:
-            console.print("[red]error:[/]", escape(redact(problem)), highlight=False)
+            print_error(redact(problem))
         return 2
     if not outcome.started:
         render_preview(console, outcome.preview)

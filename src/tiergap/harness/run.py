@@ -311,7 +311,9 @@ def execute(
             complete, logs, interrupted = False, [], True
     # inspect ends a Ctrl-C'd run with cancelled logs, or none at all, and reports success
     expected = len(tasks) * len(execution.models)
-    interrupted = interrupted or len(logs) < expected or any(l.status == "cancelled" for l in logs)
+    interrupted = (
+        interrupted or len(logs) < expected or any(log.status == "cancelled" for log in logs)
+    )
     finished = sum(t.done for t in planned_tasks(plan, execution)) if interrupted else 0
     tripped = guard.tripped
     return RunOutcome(

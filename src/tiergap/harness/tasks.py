@@ -154,7 +154,9 @@ def scenario_scorers(
 
 def scenario_task(spec: ExperimentSpec) -> Task:
     mode = spec.scratchpad
-    scenario = load_scenario_variant(spec.scenario, spec.tiers, spec.system_prompt)
+    scenario = load_scenario_variant(
+        spec.scenario, spec.tiers, spec.system_prompt, spec.baseline_prompt
+    )
     # A grader bound by `inspect eval --model-role grader=...` is known when the task is built.
     grader_bound = GRADER_ROLE in model_roles()
     conditions = list(spec.conditions) if spec.conditions else None
