@@ -113,7 +113,10 @@ def preview_json(preview: RunPreview) -> dict[str, Any]:
 
 
 def check_execution(execution: Execution, specs: list[ExperimentSpec]) -> None:
-    """Contradictions between options that each look fine alone."""
+    """Contradictions between options that each look fine alone, and a log folder that is
+    not one."""
+    if execution.log_dir.exists() and not execution.log_dir.is_dir():
+        raise UsageError(f"--log-dir {execution.log_dir}: is a file, not a folder")
     if execution.over_budget_ok and execution.max_cost is None:
         raise UsageError("--yes only makes sense with --max-cost")
     # judges=None (the default) runs the scenario's classifiers, with the grader when one is bound
@@ -182,7 +185,7 @@ def run_and_report(
     code = 0
     for log in outcome.failed:
         message = log.error.message if log.error else log.status
-        console.print(
+        errors.print(
             f"[red]{escape(log.eval.model)}: run {log.status}[/]: {escape(redact(message))}",
             highlight=False,
         )

@@ -75,6 +75,8 @@ def find_logs(log_dir: str | Path) -> list[str]:
     folder = Path(log_dir)
     if not folder.exists():
         raise FileNotFoundError(f"log directory not found: {folder}")
+    if not folder.is_dir():
+        raise ValueError(f"log directory {folder} is a file, not a folder")
     return sorted(info.name for info in list_eval_logs(str(folder), recursive=True))
 
 

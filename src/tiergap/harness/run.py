@@ -27,6 +27,7 @@ from tiergap.cost.budget import estimate as estimate_cost
 from tiergap.cost.prices import ModelPrice, load_prices
 from tiergap.experiment.execution import Execution
 from tiergap.experiment.identity import content_hash, identity_args, run_identity
+from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import default_lab
 from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness import costguard
@@ -158,7 +159,14 @@ def _plan(specs: Sequence[ExperimentSpec], execution: Execution) -> _Plan:
     identities: list[str] = []
     notes: list[str] = []
     for spec in specs:
-        content = content_hash(spec)
+        scenario = spec.load_scenario()
+        rows = len(load_queries(spec.queries or scenario.queries))
+        if spec.n is not None and spec.n > rows:
+            notes.append(
+                f"-n {spec.n} is more than the {rows} queries of "
+                f"{spec.queries or scenario.queries}: running {rows} per condition"
+            )
+        content = content_hash(spec, scenario)
         identity = run_identity(spec, content, settings)
         same = [p for p in logs if p.run_identity == identity and p.model in execution.models]
         bigger = grown_spec(spec, same)
@@ -339,6 +347,7 @@ def _eval_set(tasks: list[Task], execution: Execution) -> tuple[bool, list[EvalL
         log_realtime=execution.log_realtime,
         log_dir_allow_dirty=True,
         retry_attempts=execution.retry_attempts,
+        retry_immediate=execution.retry_attempts > 0,
         retry_on_error=execution.retry_on_error or None,
         fail_on_error=execution.fail_on_error,
         **generate_config(execution).model_dump(exclude_none=True),
