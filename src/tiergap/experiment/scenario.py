@@ -356,7 +356,7 @@ def load_scenario(name: str, tiers: str = "two") -> Scenario:
         description=str(raw.get("description", "")),
         objective=raw.get("objective"),
         conflicts_with_values=conflicts,
-        queries=_relative_to(folder, str(raw["queries"])),
+        queries=_queries_file(folder, raw["queries"], where),
         objective_file=_objective_file(folder, raw.get("objective_file"), where),
         conditions=conditions,
         acceptance_suffix=_boolean(raw, "acceptance_suffix", False, where),
@@ -378,6 +378,22 @@ def _relative_to(folder: Path | None, value: str) -> str:
     if folder is None or Path(value).is_absolute() or not (folder / value).is_file():
         return value
     return str(folder / value)
+
+
+def _queries_file(folder: Path | None, value: object, where: str) -> str:
+    """A scenario file's query set: beside the file, or a shipped set (never the working
+    folder, so a scenario folder runs the same from anywhere)."""
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{where}: queries must be a file name, got {value!r}")
+    resolved = _relative_to(folder, value)
+    if folder is None or resolved != value or Path(value).is_absolute():
+        return resolved
+    if value != "advbench" and not (data_dir() / "queries" / value).is_file():
+        raise ScenarioError(
+            f"{where}: queries {value!r} is neither beside the scenario file ({folder}) nor a "
+            "shipped query set"
+        )
+    return value
 
 
 def _objective_file(folder: Path | None, value: object, where: str) -> str | None:
