@@ -89,7 +89,7 @@ def test_embedded_model_real_run(tmp_path: Path) -> None:
     # The shared system prompt is read once per condition and then reused from the cache.
     assert (usage.input_tokens_cache_read or 0) > usage.input_tokens
     records = read_records(tmp_path).records
-    assert len(records) == 6 and sum(r.usable for r in records) >= 4
+    assert len(records) == 8 and sum(r.usable for r in records) >= 4
 
 
 @pytest.mark.integration
