@@ -6,6 +6,7 @@ Requests are counted at the fake server: what ``--dry-run`` promises is what is 
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,7 +130,7 @@ def test_an_edited_system_prompt_is_a_new_run_and_never_pooled(
 ) -> None:
     prompt = tmp_path / "prompt.txt"
     prompt.write_text("{lab} trains you to be terse. VERSION ONE.", encoding="utf-8")
-    log_dir = tmp_path / "logs"
+    log_dir = tmp_path / "my logs"  # a space: the printed inspect view command is quoted
     command = [
         "run", "emoji", "--model", "tiergap/reward-hacker", "-n", "2",
         "--system-prompt", str(prompt), "--log-dir", str(log_dir), "--json",
@@ -140,6 +141,7 @@ def test_an_edited_system_prompt_is_a_new_run_and_never_pooled(
     assert code == 0, err
     assert "changed" in err and "starting a new run" in err
     assert "set aside" in err  # analyze says which log it left out
+    assert f"inspect view --log-dir {shlex.quote(str(log_dir))}" in err
     payload = json.loads(out)
     assert len(payload["stale_logs"]) == 1
 

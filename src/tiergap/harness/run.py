@@ -67,6 +67,13 @@ def identity_settings(execution: Execution | None) -> dict[str, Any]:
     }
 
 
+def _with_grader(spec: ExperimentSpec, roles: Mapping[str, str] | None) -> ExperimentSpec:
+    """A grader bound for the run makes the default classifiers (``judges=None``) all of them."""
+    if spec.judges is None and "grader" in (roles or {}):
+        return dataclasses.replace(spec, judges=True)
+    return spec
+
+
 def build_task(
     spec: ExperimentSpec,
     model_roles: Mapping[str, str] | None = None,
@@ -84,8 +91,7 @@ def build_task(
     Tasks are built before inspect binds the model roles, so a grader given for the run turns
     the default classifiers (``judges=None``) into all of them here, as a bound grader would."""
     roles = model_roles if model_roles is not None else (execution.model_roles if execution else {})
-    if spec.judges is None and "grader" in (roles or {}):
-        spec = dataclasses.replace(spec, judges=True)
+    spec = _with_grader(spec, roles)
     task = experiment(**spec.task_args())
     content = str((task.metadata or {})["content_hash"])
     identity = run_identity(spec, content, identity_settings(execution))
@@ -167,7 +173,8 @@ def _plan(specs: Sequence[ExperimentSpec], execution: Execution) -> _Plan:
                 f"{spec.queries or scenario.queries}: running {rows} per condition"
             )
         content = content_hash(spec, scenario)
-        identity = run_identity(spec, content, settings)
+        as_run = _with_grader(spec, execution.model_roles)  # as build_task identifies it
+        identity = run_identity(as_run, content, settings)
         same = [p for p in logs if p.run_identity == identity and p.model in execution.models]
         bigger = grown_spec(spec, same)
         if bigger != spec:
@@ -177,7 +184,7 @@ def _plan(specs: Sequence[ExperimentSpec], execution: Execution) -> _Plan:
                 f", epochs={bigger.epochs}) than asked; keeping all of it"
             )
         for model in execution.models:
-            stale = changed_content(logs, spec, model, content)
+            stale = changed_content(logs, as_run, model, content)
             if stale and not any(p.model == model for p in same):
                 old = ", ".join(sorted({str(p.content_hash) for p in stale}))
                 notes.append(
