@@ -104,7 +104,7 @@ def test_growing_n_requests_only_the_new_samples_as_the_dry_run_says(
 
 
 @pytest.mark.integration
-def test_added_epochs_and_conditions_request_only_new_samples(
+def test_added_epochs_conditions_and_models_request_only_new_samples(
     tmp_path: Path, server: tuple[FakeServer, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake, model = server
@@ -122,6 +122,14 @@ def test_added_epochs_and_conditions_request_only_new_samples(
     assert fake.request_count == 18
     keys = [sample_key(r) for r in read_records(log_dir).records]
     assert len(keys) == len(set(keys)) == 18
+    # another model: its samples only; the first model's are not asked again
+    code, out, _ = run_cli(capsys, *base, *more, "--model", "tiergap/hhh", "--dry-run")
+    by_model = {t["model"]: t["to_run"] for t in json.loads(out)["tasks"]}
+    assert code == 0 and by_model == {model: 0, "tiergap/hhh": 18}
+    assert run_cli(capsys, *base, *more, "--model", "tiergap/hhh")[0] == 0
+    assert fake.request_count == 18
+    keys = [sample_key(r) for r in read_records(log_dir).records]
+    assert len(keys) == len(set(keys)) == 36
 
 
 @pytest.mark.integration
