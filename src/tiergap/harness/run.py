@@ -7,6 +7,12 @@ crash, ``kill -9``, ``--max-cost``) finishes the missing samples only: inspect r
 interrupted log and reuses every sample it had completed. Transient API failures are retried
 by inspect (``max_retries``, ``timeout``), a failed sample is retried ``retry_on_error`` times,
 and a sample that still fails is recorded in the log as an error with its reason.
+
+Each task is identified by its content and settings, not by ``n``, conditions or epochs
+(:mod:`tiergap.experiment.identity`): a larger run into the same folder tops up the smaller
+one's log and requests only the new samples, an edited prompt or query file is a new run, and
+:mod:`tiergap.harness.prior` counts in advance exactly what inspect will request. Ctrl-C ends
+the run with the finished samples logged (:attr:`RunOutcome.interrupted`).
 """
 
 from __future__ import annotations
