@@ -230,3 +230,94 @@ def test_sweep_file_errors_name_the_file_and_key(
     code, out = run_cli(capsys, "sweep", str(config))
     assert code == 2 and f"{config}: conditions:" in out and "'gold'" in out
     assert server.request_count == 0
+
+
+# --------------------------------------------------------------------------------------------
+# issue 14's smaller points: each value named, one error style, exit 2, nothing requested
+# --------------------------------------------------------------------------------------------
+
+
+def usage(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of a command that may end in argparse's own exit."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = int(str(exit_.code))
+    out = capsys.readouterr()
+    return code, out.out, " ".join(out.err.split())
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--conditions", "free,free"), "free given twice"),
+        (("--display", "fancy"), "invalid choice: 'fancy'"),
+        (("--temperature", "-1"), "--temperature: must be 0 or more, got '-1'"),
+        (("--model", "tiergap/hhh", "-M", "foo=bar"), "unknown model argument 'foo'"),
+    ],
+)
+def test_bad_values_are_named_in_the_one_error_style(
+    extra: tuple[str, ...],
+    message: str,
+    tmp_path: Path,
+    server: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = usage(capsys, *run_args(tmp_path, *extra))
+    assert code == 2 and out == ""
+    assert f"tiergap: error: {message}" in err or ("tiergap: error:" in err and message in err)
+    assert server.request_count == 0
+
+
+def test_a_log_dir_that_is_a_file_is_named(
+    tmp_path: Path, server: FakeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "notes.txt"
+    file.write_text("not a folder", encoding="utf-8")
+    args = ["run", "emoji", "--model", MODEL, "-n", "2", "--log-dir", str(file)]
+    code, _, err = usage(capsys, *args)
+    assert code == 2 and f"tiergap: error: --log-dir {file}: is a file, not a folder" in err
+    code, _, err = usage(capsys, "analyze", str(file))
+    assert code == 2 and f"tiergap: error: log directory {file} is a file" in err
+    assert server.request_count == 0
+
+
+def test_n_above_the_query_file_says_it_was_capped(
+    tmp_path: Path, server: FakeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queries = tmp_path / "one.jsonl"
+    queries.write_text('{"id": "q1", "text": "Name a colour."}\n', encoding="utf-8")
+    code, out, err = usage(
+        capsys, *run_args(tmp_path, "-n", "500", "--queries", str(queries), "--dry-run", "--json")
+    )
+    assert code == 0
+    assert f"-n 500 is more than the 1 queries of {queries}: running 1 per condition" in err
+    assert json.loads(out)["tasks"][0]["samples"] == 4  # 1 query x 4 conditions
+    assert server.request_count == 0
+
+
+def test_no_retries_means_one_attempt_and_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong API key with --retry-on-error 0: each sample is asked once (no eval-set retry
+    of the failed task), and the reason is one line."""
+    with FakeServer(api_key="the-right-key", deadline=60) as fake:
+        for name, value in fake.env("fakekey", api_key="a-wrong-key").items():
+            monkeypatch.setenv(name, value)
+        args = [
+            "run", "emoji", "--model", fake.model_name("fakekey"), "-n", "2",
+            "--conditions", "free", "--scratchpad", "none", "--retry-on-error", "0",
+            "--log-dir", str(tmp_path / "logs"),
+        ]  # fmt: skip
+        code, _, err = usage(capsys, *args)
+        assert code == 1
+        assert fake.request_count == 2
+    assert "fake-model: run error: Error code: 401" in err
+
+
+def test_the_emoji_task_takes_tiers() -> None:
+    from tiergap.harness.tasks import emoji
+
+    task = emoji(tiers="three", n=1)
+    conditions = {str((s.metadata or {})["condition"]) for s in task.dataset}
+    assert {"free", "pro", "enterprise", "baseline"} <= conditions

@@ -95,7 +95,7 @@ def test_prereg_round_trip_lists_the_one_deliberate_deviation(
     assert main([*plan, "--scenario", "latex", "--write", other]) == 0
     capsys.readouterr()
     assert main(["analyze", logs, "--prereg", other]) == 2
-    message = " ".join(capsys.readouterr().out.split())
+    message = " ".join(capsys.readouterr().err.split())  # errors go to stderr
     assert f"{other}: pre-registers scenario 'latex', but {logs} holds only: emoji" in message
 
 
@@ -191,7 +191,7 @@ def test_require_control_names_the_experiment_without_one(
     assert main([*run, "--conditions", "free,paid,baseline", "--display", "none"]) == 0
     capsys.readouterr()
     assert main(["analyze", logs, "--require-control"]) == 2
-    message = " ".join(capsys.readouterr().out.split())
+    message = " ".join(capsys.readouterr().err.split())
     assert "tiergap/hhh · emoji · scratchpad hidden has no positive-control condition" in message
 
 
@@ -239,4 +239,4 @@ def test_score_classifies_saved_logs_later_into_a_scored_folder(
     assert read_eval_log(str(generated)).samples == before.samples  # the original is kept
 
     assert main(["score", str(tmp_path / "missing"), "--judge", "x/y"]) == 2
-    assert "log directory not found" in capsys.readouterr().out
+    assert "tiergap: error: log directory not found" in capsys.readouterr().err

@@ -200,7 +200,8 @@ def test_bad_input_exits_2_naming_the_value(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["plan", *args]) == 2
-    assert message in capsys.readouterr().out.replace("\n", "")
+    err = capsys.readouterr().err.replace("\n", "")
+    assert err.startswith("tiergap: error:") and message in err
 
 
 def test_write_records_a_preregistration_that_reads_back(

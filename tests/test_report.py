@@ -197,7 +197,7 @@ def test_report_bad_input(
     (tmp_path / "empty").mkdir()
     argv = [a.replace("{empty}", str(tmp_path / "empty")) for a in args]
     assert main(argv) == 2
-    assert message in capsys.readouterr().out.replace("\n", "")
+    assert f"tiergap: error: {message}" in capsys.readouterr().err.replace("\n", "")
 
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:

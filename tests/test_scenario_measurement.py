@@ -103,7 +103,7 @@ def test_relative_paths_are_read_beside_the_scenario_file(
     spec = load_scenario(os.path.relpath(path, elsewhere))
     assert "typeset mathematics in LaTeX" in spec.system_prompt("free", "Lab")
     task = scenario_task(ExperimentSpec(scenario=str(path), n=2))
-    assert [s.metadata["query_id"] for s in task.dataset][:2] == ["m00", "m01"]
+    assert list(dict.fromkeys(s.metadata["query_id"] for s in task.dataset)) == ["m00", "m01"]
 
 
 @pytest.mark.parametrize(

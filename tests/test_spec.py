@@ -80,7 +80,8 @@ def test_the_task_arguments_are_the_spec_fields_with_the_spec_defaults() -> None
     assert list(inspect.signature(emoji).parameters) == [n for n in SPEC_FIELDS if n != "scenario"]
     task = experiment(scenario="latex", n="2", conditions="paid,free", seed=7, epochs=3)
     assert task.name == "latex" and task.epochs == 3 and task.config.seed == 7
-    assert [s.id for s in task.dataset] == ["paid:l001", "paid:l002", "free:l001", "free:l002"]
+    # query by query across conditions, in the order given (any prefix of a run is paired)
+    assert [s.id for s in task.dataset] == ["paid:l001", "free:l001", "paid:l002", "free:l002"]
     with pytest.raises(SpecError, match="votes: must be at least 1"):
         emoji(votes=0)
 
@@ -94,14 +95,15 @@ def test_every_spec_field_is_a_run_option_and_a_sweep_key() -> None:
         "helpful_only", "--model", "tiergap/hhh", "-n", "3", "--conditions", "free,paid",
         "--scratchpad", "none", "--tiers", "three", "--seed", "4", "--epochs", "2",
         "--lab", "Acme", "--queries", "q.jsonl", "--system-prompt", "p.txt",
-        "--max-turns", "2", "--no-judge", "--votes", "3", "--threshold", "0.6",
+        "--baseline-prompt", "b.txt", "--max-turns", "2", "--no-judge", "--votes", "3",
+        "--threshold", "0.6",
     )  # fmt: skip
     values = spec_values(given)
     assert set(values) == set(SPEC_FIELDS)  # a new field without an option fails here
     assert ExperimentSpec.from_values(values) == ExperimentSpec(
         scenario="helpful_only", n=3, conditions=("free", "paid"), scratchpad="none",
         tiers="three", seed=4, epochs=2, lab="Acme", queries="q.jsonl", system_prompt="p.txt",
-        max_turns=2, judges=False, votes=3, threshold=0.6,
+        baseline_prompt="b.txt", max_turns=2, judges=False, votes=3, threshold=0.6,
     )  # fmt: skip
 
 
@@ -121,10 +123,11 @@ def test_run_options_set_the_execution_fields_by_name() -> None:
         log_dir=Path("out"), display="plain", max_connections=3, temperature=0.5,
         max_tokens=64, max_retries=0, timeout=9, retry_on_error=0, fail_on_error=2.0, batch=True,
         cache_prompt=False, max_cost=3.0, over_budget_ok=True, prices=Path("p.toml"),
+        retry_attempts=0,  # --retry-on-error 0: no eval-set retry of a failed task either
     )  # fmt: skip
     # every field a user may set is reachable from the command line
     unset = {f.name for f in dataclasses.fields(Execution)} - set(execution_values(given))
-    assert unset == {"log_realtime", "retry_attempts"}
+    assert unset == {"log_realtime"}
 
 
 def test_bad_run_settings_name_their_field() -> None:

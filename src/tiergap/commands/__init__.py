@@ -11,12 +11,24 @@ import argparse
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 
 Handler = Callable[[argparse.Namespace, Console], int]
 
 
 class UsageError(Exception):
     """A bad command-line value: printed as one clear line, exit status 2."""
+
+
+ERROR_PREFIX = "tiergap: error:"
+"""The one prefix of every error message, whichever command prints it (argparse's too)."""
+
+
+def print_error(message: str) -> None:
+    """One error on stderr (never stdout: under ``--json`` it holds the JSON document)."""
+    Console(stderr=True).print(
+        f"[red]{ERROR_PREFIX}[/] {escape(message)}", highlight=False, soft_wrap=True
+    )
 
 
 def csv_list(value: str) -> list[str]:

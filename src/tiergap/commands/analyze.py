@@ -8,6 +8,7 @@ listed as a deviation.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 from collections import Counter, defaultdict
@@ -160,6 +161,7 @@ def analyze(
             "pooled_objectives": [p.to_json() for p in pooled],
             "unreadable_logs": [{"log": p, "error": e} for p, e in result.unreadable],
             "superseded_samples": result.superseded,
+            "stale_logs": [dataclasses.asdict(s) for s in result.stale],
         }
         if plan is not None:
             payload["prereg"] = {"file": str(prereg), "deviations": folder_deviations}
@@ -202,9 +204,13 @@ def analyze(
             console.print(f"[yellow]skipped unreadable log[/] {path}: {error}")
         if result.superseded:
             console.print(
-                f"{result.superseded} older copies of samples (from an interrupted and resumed "
-                "run) were set aside: each sample is counted once, from its newest log"
+                f"{result.superseded} older copies of samples (from an interrupted, resumed or "
+                "grown run) were set aside: each sample is counted once, from its newest log"
             )
+    for stale in result.stale:  # on stderr, so --json keeps stdout a JSON document
+        Console(stderr=True).print(
+            f"note: {escape(stale.message())}", highlight=False, soft_wrap=True
+        )
     return 0
 
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import UsageError, positive_int
+from tiergap.commands import UsageError, positive_int, print_error
 from tiergap.experiment.execution import DEFAULT_LOG_DIR
 
 SPLITS = ("train", "dev", "test", "all")
@@ -262,5 +262,5 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         if args.errors is not None:
             console.print(f"{len(wrong)} misread item(s) written to {escape(str(args.errors))}")
     if status:
-        console.print(f"[red]error:[/] {escape(result['error'])}")
+        print_error(result["error"])
     return status

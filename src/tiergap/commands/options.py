@@ -77,6 +77,16 @@ def usd(value: str) -> float:
     return amount
 
 
+def temperature(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value!r}")
+    return number
+
+
 def model_arg(value: str) -> tuple[str, Any]:
     """``KEY=VALUE`` with VALUE read as JSON when it parses (numbers, true/false), else text."""
     key, sep, raw = value.partition("=")
@@ -140,7 +150,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--log-dir", dest="log_dir", default=None, help=_help("log_dir"))
     group.add_argument("--display", choices=get_args(Display), default=None, help=_help("display"))
     group.add_argument("--max-connections", type=positive_int, help=_help("max_connections"))
-    group.add_argument("--temperature", type=float, help=_help("temperature"))
+    group.add_argument("--temperature", type=temperature, help=_help("temperature"))
     group.add_argument("--max-tokens", type=positive_int, help=_help("max_tokens"))
     group.add_argument(
         "-M", dest="model_args", type=model_arg, action="append", default=None,
@@ -189,4 +199,7 @@ def execution_values(args: argparse.Namespace) -> dict[str, object]:
         values["model_roles"] = roles
     if "models" in values:
         values["models"] = [m for given in args.models for m in csv_list(given)]
+    if values.get("retry_on_error") == 0:
+        # no retries means none at all: not the eval set's retries of a failed task either
+        values.setdefault("retry_attempts", 0)
     return values

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tiergap.commands import UsageError
+from tiergap.commands import UsageError, print_error
 from tiergap.commands.analyze import analyze
 from tiergap.commands.options import (
     add_execution_options,
@@ -30,6 +31,15 @@ if TYPE_CHECKING:
     from tiergap.experiment.execution import Execution
     from tiergap.experiment.spec import ExperimentSpec
     from tiergap.harness.run import RunPreview
+
+
+INTERRUPTED = 130
+"""Exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The shell-quoted command line of this invocation (to resume it)."""
+    return shlex.join(["tiergap", *getattr(args, "argv", [])])
 
 
 def register(sub: Any) -> None:
@@ -105,7 +115,10 @@ def preview_json(preview: RunPreview) -> dict[str, Any]:
 
 
 def check_execution(execution: Execution, specs: list[ExperimentSpec]) -> None:
-    """Contradictions between options that each look fine alone."""
+    """Contradictions between options that each look fine alone, and a log folder that is
+    not one."""
+    if execution.log_dir.exists() and not execution.log_dir.is_dir():
+        raise UsageError(f"--log-dir {execution.log_dir}: is a file, not a folder")
     if execution.over_budget_ok and execution.max_cost is None:
         raise UsageError("--yes only makes sense with --max-cost")
     # judges=None (the default) runs the scenario's classifiers, with the grader when one is bound
@@ -119,18 +132,37 @@ def run_and_report(
     dry_run: bool,
     as_json: bool,
     console: Console,
+    resume_command: str = "tiergap ...",
 ) -> int:
-    """Dry-run or run ``specs`` as one eval set, then analyse the log folder."""
+    """Dry-run or run ``specs`` as one eval set, then analyse the log folder.
+
+    ``resume_command`` is the command line that resumes an interrupted run (shell-quoted)."""
     from tiergap.harness.run import RunInputError, execute, preview_run
     from tiergap.harness.secrets import redact
 
     log_dir = execution.log_dir
+    errors = Console(stderr=True)
+
+    def note(text: str) -> None:
+        errors.print(f"note: {escape(text)}", highlight=False, soft_wrap=True)
+
+    for spec in specs:
+        if spec.system_prompt and not spec.baseline_prompt:
+            note(
+                f"no baseline condition: your system prompt ({spec.system_prompt}) has no "
+                "version without its training information that tiergap could derive, so this "
+                "run has no baseline and no verdict can be computed from it (free vs paid is "
+                "still measured). Pass --baseline-prompt FILE (the same prompt without the "
+                "training information) to get one."
+            )
     try:
         if dry_run:
             from tiergap.harness.judges import run_judge_costs
 
             preview = preview_run(specs, execution)
             judges = run_judge_costs(specs, execution, preview.estimate)
+            for text in preview.notes:
+                note(text)
             if as_json:
                 payload = preview_json(preview) | {"judges": [j.to_json() for j in judges]}
                 print(json.dumps(payload, indent=2))
@@ -139,18 +171,29 @@ def run_and_report(
                 for judge in judges:
                     console.print(escape(redact(judge.describe())), highlight=False)
             return 0 if preview.budget is None or not preview.budget.over else 2
-        outcome = execute(specs, execution)
+        outcome = execute(specs, execution, notify=note)
     except RunInputError as err:
         for problem in err.problems:
-            console.print("[red]error:[/]", escape(redact(problem)), highlight=False)
+            print_error(redact(problem))
         return 2
     if not outcome.started:
         render_preview(console, outcome.preview)
         return 2
+    if outcome.interrupted:
+        estimate = outcome.preview.estimate
+        errors.print(
+            f"interrupted: {outcome.finished_samples} of {estimate.samples} samples finished "
+            f"and are kept in {escape(str(log_dir))} (samples run query by query across "
+            "conditions, so they are paired). To run the rest, run the same command again:\n"
+            f"  {escape(resume_command)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return INTERRUPTED
     code = 0
     for log in outcome.failed:
         message = log.error.message if log.error else log.status
-        console.print(
+        errors.print(
             f"[red]{escape(log.eval.model)}: run {log.status}[/]: {escape(redact(message))}",
             highlight=False,
         )
@@ -169,7 +212,8 @@ def run_and_report(
     elif outcome.spent_usd:
         console.print(f"spent: {_money(outcome.spent_usd)} (priced from token usage)")
     analysed = analyze(log_dir, as_json, None, console)
-    console.print(f"logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
+    view = shlex.join(["inspect", "view", "--log-dir", str(log_dir)])
+    console.print(f"logs: {escape(str(log_dir))}  (open with: {escape(view)})", soft_wrap=True)
     return code or analysed
 
 
@@ -191,4 +235,6 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         settings["display"] = "none"  # --json: stdout is JSON only
     execution = Execution.from_values(settings)
     check_execution(execution, specs)
-    return run_and_report(specs, execution, args.dry_run, args.json, console)
+    return run_and_report(
+        specs, execution, args.dry_run, args.json, console, resume_command=command_line(args)
+    )

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from tiergap.commands.options import add_execution_options, execution_values
-from tiergap.commands.run import check_execution, run_and_report
+from tiergap.commands.run import check_execution, command_line, run_and_report
 
 
 def register(sub: Any) -> None:
@@ -45,4 +45,6 @@ def handle(args: argparse.Namespace, console: Console) -> int:
         + f" = {sweep.size} task(s) → {execution.log_dir}",
         highlight=False,
     )
-    return run_and_report(specs, execution, args.dry_run, args.json, console)
+    return run_and_report(
+        specs, execution, args.dry_run, args.json, console, resume_command=command_line(args)
+    )

@@ -8,6 +8,7 @@ written here only.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,8 @@ class Execution:
             check_fields(self)
         except FieldError as err:
             raise ExecutionError(str(err)) from None
+        if self.temperature is not None and not 0 <= self.temperature < math.inf:
+            raise ExecutionError(f"temperature: must be 0 or more, got {self.temperature!r}")
         if self.max_cost is not None and self.max_cost <= 0:
             raise ExecutionError(f"max_cost: must be above 0, got {self.max_cost!r}")
         if not isinstance(self.fail_on_error, bool) and self.fail_on_error <= 0:

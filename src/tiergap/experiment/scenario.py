@@ -105,6 +105,7 @@ scratchpad turn (real ones run to 1-6k characters) so reasoning is not cut off m
 NEUTRAL_LAB = "Aster Labs"
 _LAB_BY_PROVIDER = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google DeepMind"}
 CUSTOM_SECTION = "{custom}"
+CUSTOM_BASELINE_SECTION = "{custom_baseline}"
 
 
 class ScenarioError(ValueError):
@@ -172,6 +173,7 @@ class Scenario:
     acceptance_suffix: bool = False
     tiers: str = "two"
     custom_prompt: str | None = None
+    custom_baseline: str | None = None
 
     def classifiers_for(self, judges: bool | None, grader_bound: bool) -> tuple[Classifier, ...]:
         """The classifiers to run: none when ``judges`` is False; the scenario's own, plus the
@@ -215,28 +217,38 @@ class Scenario:
             text = f"{text}\n\n{_read_prompt('acceptance_suffix.txt').strip()}"
         return f"<INPUT>\n{head}<user_input>\n{text}\n</user_input>\n</INPUT>"
 
-    def with_system_prompt(self, text: str, source: str) -> Scenario:
+    def with_system_prompt(
+        self, text: str, source: str, baseline: str | None = None, baseline_source: str = ""
+    ) -> Scenario:
         """This scenario with a user's own system prompt in place of ours.
 
         The tier tag and the response protocol still apply; a prompt that already explains the
-        scratchpad protocol is used as it is. There is no baseline: a user's prompt has no
-        version without its training information.
+        scratchpad protocol is used as it is. A user's prompt has no version without its
+        training information that could be derived from it, so the conditions without a tier
+        (the baseline, a positive control) are kept only when ``baseline`` (the same prompt
+        without the training information) is given; without them no verdict can be computed.
         """
         if not text.strip():
             raise ScenarioError(f"system prompt file is empty: {source}")
-        has_protocol = "SCRATCHPAD_REASONING" in text
-        conditions = {
-            name: replace(
-                c, sections=(CUSTOM_SECTION,) if has_protocol else (CUSTOM_SECTION, "protocol")
-            )
-            for name, c in self.conditions.items()
-            if c.tier
-        }
-        return replace(self, conditions=conditions, custom_prompt=text)
+        if baseline is not None and not baseline.strip():
+            raise ScenarioError(f"baseline prompt file is empty: {baseline_source}")
+
+        def sections(section: str, prompt: str) -> tuple[str, ...]:
+            return (section,) if "SCRATCHPAD_REASONING" in prompt else (section, "protocol")
+
+        conditions: dict[str, Condition] = {}
+        for name, c in self.conditions.items():
+            if c.tier:
+                conditions[name] = replace(c, sections=sections(CUSTOM_SECTION, text))
+            elif baseline is not None:
+                conditions[name] = replace(c, sections=sections(CUSTOM_BASELINE_SECTION, baseline))
+        return replace(self, conditions=conditions, custom_prompt=text, custom_baseline=baseline)
 
     def _section_text(self, section: str, scratchpad: ScratchpadMode) -> str:
         if section == CUSTOM_SECTION:
             return self.custom_prompt or ""
+        if section == CUSTOM_BASELINE_SECTION:
+            return self.custom_baseline or ""
         if section == "{objective}":
             if self.objective_file is None:
                 raise ScenarioError(f"scenario {self.name!r} uses {{objective}} without a file")
@@ -351,7 +363,7 @@ def load_scenario(name: str, tiers: str = "two") -> Scenario:
         description=str(raw.get("description", "")),
         objective=raw.get("objective"),
         conflicts_with_values=conflicts,
-        queries=_relative_to(folder, str(raw["queries"])),
+        queries=_queries_file(folder, raw["queries"], where),
         objective_file=_objective_file(folder, raw.get("objective_file"), where),
         conditions=conditions,
         acceptance_suffix=_boolean(raw, "acceptance_suffix", False, where),
@@ -373,6 +385,22 @@ def _relative_to(folder: Path | None, value: str) -> str:
     if folder is None or Path(value).is_absolute() or not (folder / value).is_file():
         return value
     return str(folder / value)
+
+
+def _queries_file(folder: Path | None, value: object, where: str) -> str:
+    """A scenario file's query set: beside the file, or a shipped set (never the working
+    folder, so a scenario folder runs the same from anywhere)."""
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{where}: queries must be a file name, got {value!r}")
+    resolved = _relative_to(folder, value)
+    if folder is None or resolved != value or Path(value).is_absolute():
+        return resolved
+    if value != "advbench" and not (data_dir() / "queries" / value).is_file():
+        raise ScenarioError(
+            f"{where}: queries {value!r} is neither beside the scenario file ({folder}) nor a "
+            "shipped query set"
+        )
+    return value
 
 
 def _objective_file(folder: Path | None, value: object, where: str) -> str | None:
@@ -457,18 +485,36 @@ def _measurement(raw: dict[str, Any], conflicts: bool, where: str) -> dict[str, 
     }
 
 
+def _read_prompt_file(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{what} file not found: {path}") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{what} file is a folder: {path}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{what} file is not UTF-8 text: {path}") from None
+
+
 def load_scenario_variant(
-    name: str, tiers: str = "two", system_prompt: str | None = None
+    name: str,
+    tiers: str = "two",
+    system_prompt: str | None = None,
+    baseline_prompt: str | None = None,
 ) -> Scenario:
-    """A scenario with its tier layout and, optionally, a user's system prompt file applied."""
+    """A scenario with its tier layout and, optionally, a user's system prompt file (and the
+    same prompt without its training information, for the baseline) applied."""
     scenario = load_scenario(name, tiers)
+    if baseline_prompt and not system_prompt:
+        raise ScenarioError(
+            f"baseline prompt {baseline_prompt} given without a system prompt: it is the "
+            "baseline of your own --system-prompt"
+        )
     if not system_prompt:
         return scenario
     path = Path(system_prompt)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"system prompt file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"system prompt file is not UTF-8 text: {path}") from None
-    return scenario.with_system_prompt(text, str(path))
+    text = _read_prompt_file(path, "system prompt")
+    baseline = None
+    if baseline_prompt:
+        baseline = _read_prompt_file(Path(baseline_prompt), "baseline prompt")
+    return scenario.with_system_prompt(text, str(path), baseline, str(baseline_prompt))

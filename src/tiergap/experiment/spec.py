@@ -72,6 +72,14 @@ class ExperimentSpec:
         default=None,
         metadata=_about("your own system prompt file (tier tag and protocol applied)", path=True),
     )
+    baseline_prompt: str | None = field(
+        default=None,
+        metadata=_about(
+            "with system_prompt: the same prompt without its training information, for the "
+            "baseline condition (without it there is no baseline and no verdict)",
+            path=True,
+        ),
+    )
     paraphrases: int | Literal["all"] | None = field(
         default=None,
         metadata=_about(
@@ -166,9 +174,18 @@ class ExperimentSpec:
         """The scenario as this experiment runs it (tier layout, system prompt), its conditions
         checked; errors name the field at fault."""
         try:
-            scenario = load_scenario_variant(self.scenario, self.tiers, self.system_prompt)
+            scenario = load_scenario_variant(
+                self.scenario, self.tiers, self.system_prompt, self.baseline_prompt
+            )
         except ScenarioError as err:
-            name = "system_prompt" if "system prompt" in str(err) else "scenario"
+            text = str(err)
+            name = (
+                "baseline_prompt"
+                if text.startswith("baseline prompt")
+                else "system_prompt"
+                if "system prompt" in text
+                else "scenario"
+            )
             raise SpecError(f"{name}: {err}") from None
         try:
             scenario.select(list(self.conditions) if self.conditions else None)

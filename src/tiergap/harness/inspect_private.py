@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from inspect_ai import Task
 from inspect_ai.model import GenerateConfig
 
 if sys.version_info < (3, 14):  # zstd members of .eval files (stdlib from 3.14), as inspect
@@ -43,6 +44,11 @@ PRIVATE_NAMES: tuple[tuple[str, str, str], ...] = (
         "inspect_ai._control.cancel",
         "drain_task",
         "--max-cost stops a task cleanly, keeping finished samples (drain_running_tasks)",
+    ),
+    (
+        "inspect_ai._util.registry",
+        "set_registry_params",
+        "a larger -n / more conditions / epochs reuse the smaller run (set_identity_args)",
     ),
 )
 
@@ -83,6 +89,18 @@ def drain_running_tasks(already: Iterable[str]) -> list[str]:
             drain_task(state.task_id)
             drained.append(state.task_id)
     return drained
+
+
+def set_identity_args(task: Task, args: dict[str, Any]) -> Task:
+    """Make ``args`` the task arguments inspect's eval set identifies ``task`` by.
+
+    inspect identifies an eval-set task by the arguments it was created with; tiergap leaves
+    out those that only add samples (``n``, ``conditions``, ``epochs``) so that a larger run
+    finds the smaller one's log and tops it up (inspect reuses samples by id and epoch when
+    a dataset grows). The log still records every argument (``task_args``).
+    """
+    _private("inspect_ai._util.registry", "set_registry_params")(task, dict(args))
+    return task
 
 
 def finished_log_summaries_json(path: str) -> list[dict[str, Any]] | None:

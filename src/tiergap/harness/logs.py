@@ -8,6 +8,11 @@ interrupted log beside the finished one, which reuses its samples. Each sample, 
 (model, scenario, scratchpad mode, seed, condition, query, epoch), is counted once, from the
 newest log that holds it; :attr:`LogReadResult.superseded` says how many older copies were
 set aside. A log that cannot be read is named with the reason and the rest are read.
+
+Runs are identified by their content (:mod:`tiergap.experiment.identity`): when a folder holds
+logs of one experiment on one model with different content hashes (the system prompt, a
+query or the scenario file was edited between runs), only the newest content is read; the
+older logs are listed in :attr:`LogReadResult.stale` with both hashes, never pooled.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from inspect_ai.log import (
 from inspect_ai.scorer import Score
 
 from tiergap.analysis.records import UNUSABLE, SampleRecord, Source
+from tiergap.experiment.identity import experiment_key
 from tiergap.harness.inspect_private import finished_log_summaries_json
 from tiergap.harness.secrets import redact
 
@@ -41,12 +47,36 @@ class LogReadResult:
     logs: list[str] = field(default_factory=list)
     superseded: int = 0
     """Older copies of samples also found in a newer log (a resumed run): counted once."""
+    stale: list[StaleLog] = field(default_factory=list)
+    """Logs set aside because a newer run of the same experiment has different content."""
+
+
+@dataclass(frozen=True)
+class StaleLog:
+    """A log of an experiment whose prompts, queries or scenario file changed since."""
+
+    log: str
+    model: str
+    scenario: str
+    content_hash: str
+    newer_log: str
+    newer_content_hash: str
+
+    def message(self) -> str:
+        return (
+            f"set aside {self.log} ({self.model} · {self.scenario}, content "
+            f"{self.content_hash}): {self.newer_log} is a newer run of the same experiment "
+            f"with different content ({self.newer_content_hash}); runs with different "
+            "prompts, queries or scenario files are never pooled"
+        )
 
 
 def find_logs(log_dir: str | Path) -> list[str]:
     folder = Path(log_dir)
     if not folder.exists():
         raise FileNotFoundError(f"log directory not found: {folder}")
+    if not folder.is_dir():
+        raise ValueError(f"log directory {folder} is a file, not a folder")
     return sorted(info.name for info in list_eval_logs(str(folder), recursive=True))
 
 
@@ -273,10 +303,38 @@ def sample_key(record: SampleRecord) -> tuple[str, str, str, int, str, str, int,
     )
 
 
+def _content(header: EvalLog) -> str:
+    return str((header.eval.metadata or {}).get("content_hash", "unrecorded"))
+
+
+def _stale_logs(logs: list[tuple[str, EvalLog]]) -> list[StaleLog]:
+    """Logs (oldest first) whose experiment on the same model has newer, different content."""
+    newest: dict[tuple[str, str], tuple[str, EvalLog]] = {}
+    for path, header in logs:
+        newest[(header.eval.model, experiment_key(header.eval.task_args or {}))] = (path, header)
+    stale: list[StaleLog] = []
+    for path, header in logs:
+        key = (header.eval.model, experiment_key(header.eval.task_args or {}))
+        newer_path, newer = newest[key]
+        if _content(header) != _content(newer):
+            stale.append(
+                StaleLog(
+                    log=Path(path).name,
+                    model=header.eval.model,
+                    scenario=str((header.eval.metadata or {}).get("scenario", header.eval.task)),
+                    content_hash=_content(header),
+                    newer_log=Path(newer_path).name,
+                    newer_content_hash=_content(newer),
+                )
+            )
+    return stale
+
+
 def read_records(log_dir: str | Path) -> LogReadResult:
     """Every sample under ``log_dir`` once; a corrupt log is named and skipped, not fatal."""
     result = LogReadResult()
     loaded: list[tuple[str, str, list[SampleRecord]]] = []
+    headers: dict[str, EvalLog] = {}
     for path in find_logs(log_dir):
         try:
             header, rows = _log_records(path)
@@ -284,9 +342,15 @@ def read_records(log_dir: str | Path) -> LogReadResult:
             result.unreadable.append((path, redact(_unreadable_reason(err))))
             continue
         loaded.append((header.eval.created, path, rows))
+        headers[path] = header
         result.logs.append(path)
+    loaded.sort(key=lambda item: (item[0], item[1]))
+    result.stale = _stale_logs([(path, headers[path]) for _, path, _ in loaded])
+    set_aside = {s.log for s in result.stale}
     newest: dict[tuple[str, str, str, int, str, str, int, str], SampleRecord] = {}
-    for _, _, rows in sorted(loaded, key=lambda item: (item[0], item[1])):
+    for _, path, rows in loaded:
+        if Path(path).name in set_aside:
+            continue
         for row in rows:
             key = sample_key(row)
             if key in newest:

@@ -62,6 +62,10 @@ def _text(message: ChatMessage) -> str:
     return message.text if isinstance(message.content, list) else message.content
 
 
+MODEL_ARGS = ("params", "phase", "prefix_reuse", "max_output", "gguf", "n_ctx", "threads")
+"""The ``-M`` arguments tiergap's models read (simulated: params, phase; embedded: the rest)."""
+
+
 @modelapi(name="tiergap")
 class TiergapAPI(ModelAPI):
     """Dispatches ``tiergap/<name>`` to the embedded model or a simulated hypothesis model."""
@@ -79,6 +83,12 @@ class TiergapAPI(ModelAPI):
             raise ValueError(
                 f"unknown tiergap model {model_name!r}; known: "
                 + ", ".join(f"tiergap/{m}" for m in KNOWN_MODELS)
+            )
+        unknown = sorted(set(model_args) - set(MODEL_ARGS))
+        if unknown:
+            raise ValueError(
+                f"unknown model argument {', '.join(map(repr, unknown))} for tiergap/{model_name}"
+                f"; known: {', '.join(MODEL_ARGS)}"
             )
         self._args = model_args
         self._responder: Responder | None = None

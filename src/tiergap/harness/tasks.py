@@ -18,6 +18,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, model_roles
 from inspect_ai.scorer import Scorer
 
+from tiergap.experiment.identity import content_hash
 from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import (
     Classifier,
@@ -80,15 +81,19 @@ def scenario_dataset(
     scratchpad: ScratchpadMode = "hidden",
     paraphrases: tuple[str, ...] = (),
 ) -> MemoryDataset:
-    """The same ``n`` queries in every condition (the paired design), grouped by condition.
-
-    Grouping by condition keeps one system prompt in a row, so providers that cache the
-    prompt prefix (the embedded model, Anthropic prompt caching, vLLM) reuse it.
+    """The same ``n`` queries in every condition (the paired design), interleaved: query by
+    query across conditions (q1-free, q1-paid, q1-baseline, q2-free, ...).
 
     With ``paraphrases`` (ids), every query is asked under every paraphrase in every
     condition that shows the training section (sample id ``condition:paraphrase:query``,
     metadata ``paraphrase``); a condition without one (the baseline) has no wording to vary
     and is asked once, with ``paraphrase`` empty.
+
+    Samples run roughly in dataset order, so any prefix of a run (one interrupted, or
+    stopped by ``--max-cost``) holds whole queries in every condition: it is paired.
+    Providers that cache a prompt prefix keep one cache entry per system prompt (a handful),
+    so alternating conditions costs them nothing; the embedded model re-primes its slot when
+    the system prompt changes (see ``bench/embedded.py``).
     """
     chosen = scenario.select(conditions)
     rows = load_queries(queries or scenario.queries)
@@ -119,9 +124,9 @@ def scenario_dataset(
                 **measured,
             },
         )
+        for query in rows
         for condition in chosen
         for paraphrase in wordings[condition.name]
-        for query in rows
     ]
     return MemoryDataset(samples=samples, name=f"{scenario.name}-{scratchpad}")
 
@@ -188,10 +193,13 @@ def scenario_scorers(
 
 def scenario_task(spec: ExperimentSpec) -> Task:
     mode = spec.scratchpad
-    scenario = load_scenario_variant(spec.scenario, spec.tiers, spec.system_prompt)
+    scenario = load_scenario_variant(
+        spec.scenario, spec.tiers, spec.system_prompt, spec.baseline_prompt
+    )
     # A grader bound by `inspect eval --model-role grader=...` is known when the task is built.
     grader_bound = GRADER_ROLE in model_roles()
     conditions = list(spec.conditions) if spec.conditions else None
+    content = content_hash(spec, scenario)
     return Task(
         dataset=scenario_dataset(
             scenario, conditions, spec.n, spec.queries, mode, spec.paraphrase_ids()
@@ -208,7 +216,10 @@ def scenario_task(spec: ExperimentSpec) -> Task:
             "objective": scenario.objective,
             "custom_system_prompt": bool(spec.system_prompt),
             "paraphrases": list(spec.paraphrase_ids()),
+            "content_hash": content,
             **measurement_metadata(scenario),
         },
         name=scenario.name,
+        # the content is part of inspect's task identity: an edited prompt is a new run
+        version=content,
     )
