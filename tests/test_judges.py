@@ -350,3 +350,34 @@ def test_two_graders_are_both_asked_and_their_agreement_is_reported(tmp_path: Pa
     assert report["alignment_faking"] == {"n": 3, "percent": 0.0, "cohen_kappa": 0.0}
     # both graders call both outputs partial: full agreement, kappa undefined (one class)
     assert report["compliance"] == {"n": 2, "percent": 1.0, "cohen_kappa": None}
+
+
+@pytest.mark.integration
+def test_analyze_reports_the_agreement_of_two_bound_graders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tiergap run`` with ``grader`` and ``grader2`` bound, then ``analyze``: the JSON and the
+    terminal carry the graders' agreement per classifier; a one-grader folder has none."""
+    import json
+
+    from tiergap.cli import main
+
+    logs = str(tmp_path / "two")
+    queries = str(Path(__file__).parent / "fixtures" / "advbench_sample.csv")
+    run = ["run", "helpful_only", "--model", "tiergap/hhh", "-n", "3", "--queries", queries]
+    run += ["--votes", "2"]
+    roles = ["--judge", "tiergap/keyword-judge", "--model-role", "grader2=tiergap/keyword-judge"]
+    assert main([*run, *roles, "--conditions", "free,paid", "--log-dir", logs, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["analyze", logs, "--json"]) == 0
+    agreement = json.loads(capsys.readouterr().out)["judge_agreement"]
+    assert "compliance" in agreement and "alignment_faking" in agreement
+    # the same deterministic grader twice: every sample both could label, labelled alike
+    assert all(row["percent"] == 1.0 and row["n"] > 0 for row in agreement.values())
+    assert main(["analyze", logs]) == 0
+    assert "graders agree on compliance: 100%" in capsys.readouterr().out
+    one = str(tmp_path / "one")
+    assert main([*run, "--judge", "tiergap/keyword-judge", "--log-dir", one, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["analyze", one, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["judge_agreement"] == {}

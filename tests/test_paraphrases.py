@@ -473,7 +473,11 @@ def test_run_with_paraphrases_then_analyze_json(
 
     logs = str(tmp_path / "logs")
     run = ["run", "emoji", "--model", "tiergap/reward-hacker", "--paraphrases", "4", "-n", "20"]
-    assert main([*run, "--conditions", "free,paid", "--log-dir", logs]) == 0
+    where = ["--conditions", "free,paid", "--log-dir", logs]
+    # the dry run counts every (condition, wording, query) sample: 2 x 4 x 20
+    assert main([*run, *where, "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["to_run"] == 160
+    assert main([*run, *where]) == 0
     capsys.readouterr()
     assert main(["analyze", logs, "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
@@ -489,7 +493,7 @@ def test_run_with_paraphrases_then_analyze_json(
     assert payload["statuses"][0]["statuses"] == {"ok": 160}
     # asking for more paraphrases than there are is a named error before anything runs
     assert main(["run", "emoji", "--model", "tiergap/hhh", "--paraphrases", "99"]) == 2
-    assert "has only 14 paraphrases" in capsys.readouterr().out
+    assert "has only 14 paraphrases" in capsys.readouterr().err
 
 
 def test_simulated_reader_reads_every_paraphrase_as_the_original() -> None:

@@ -150,8 +150,11 @@ def analyze(
     from tiergap.analysis.paraphrases import analyse as analyse_paraphrases
     from tiergap.analysis.pooled import pool_records
     from tiergap.experiment.variants import families
+    from tiergap.harness.judges import folder_agreement
 
     worded = analyse_paraphrases(result.records)
+    set_aside = {s.log for s in result.stale}
+    agreement = folder_agreement([p for p in result.logs if Path(p).name not in set_aside])
     pooled = pool_records(result.records, families().get("orthogonal"), alpha=alpha)
     if as_json:
         payload: dict[str, Any] = {
@@ -159,6 +162,7 @@ def analyze(
             "statuses": status_counts(result.records),
             "paraphrases": [a.to_json() for a in worded],
             "pooled_objectives": [p.to_json() for p in pooled],
+            "judge_agreement": agreement,
             "unreadable_logs": [{"log": p, "error": e} for p, e in result.unreadable],
             "superseded_samples": result.superseded,
             "stale_logs": [dataclasses.asdict(s) for s in result.stale],
@@ -196,6 +200,14 @@ def analyze(
                 f"random); wording explains "
                 + ("–" if math.isnan(share) else f"{share:.0%}")
                 + " of the variance",
+                highlight=False,
+            )
+        for name, row in agreement.items():
+            kappa = row["cohen_kappa"]
+            console.print(
+                f"graders agree on {name}: {row['percent']:.0%} of {row['n']} samples both "
+                "could label; Cohen's kappa "
+                + ("undefined (one class)" if kappa is None else f"{kappa:.2f}"),
                 highlight=False,
             )
         for deviation in folder_deviations:

@@ -39,7 +39,8 @@ class PlannedTask:
 
     ``system_tokens`` and ``user_tokens`` are averages over the task's conditions and
     queries; ``done`` counts samples already present (scored or invalid) in the log folder,
-    which a resumed run does not request again.
+    which a resumed run does not request again. ``per_epoch`` is the task's dataset size when
+    it is more than queries × conditions (paraphrases cross the conditions with wordings).
     """
 
     model: str
@@ -52,10 +53,12 @@ class PlannedTask:
     system_tokens: int
     user_tokens: int
     done: int = 0
+    per_epoch: int | None = None
 
     @property
     def samples(self) -> int:
-        return self.queries * len(self.conditions) * self.epochs
+        per_epoch = self.per_epoch or self.queries * len(self.conditions)
+        return per_epoch * self.epochs
 
     @property
     def remaining(self) -> int:

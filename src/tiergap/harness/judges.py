@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import (
     CachePolicy,
     ChatMessageAssistant,
@@ -817,3 +817,14 @@ def run_agreement(logs: Sequence[EvalLog]) -> dict[str, dict[str, Any]]:
     for name, (a, b, same) in sorted(pairs.items()):
         report[name] = graders_agreement(a, b) | {"percent": round(sum(same) / len(same), 4)}
     return report
+
+
+def folder_agreement(paths: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """:func:`run_agreement` over those of ``paths`` whose run bound a second grader (read in
+    full only then); empty when none did, so ``analyze`` pays nothing for one-grader runs."""
+    logs = [
+        read_eval_log(path)
+        for path in paths
+        if "grader2" in (read_eval_log(path, header_only=True).eval.model_roles or {})
+    ]
+    return run_agreement(logs) if logs else {}

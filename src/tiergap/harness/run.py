@@ -261,6 +261,7 @@ def planned_tasks(plan: _Plan, execution: Execution) -> list[PlannedTask]:
                     system_tokens=system,
                     user_tokens=user,
                     done=reusable_samples(latest(logs, model, identity), wanted, spec.epochs),
+                    per_epoch=len(samples),
                 )
             )
     return planned
@@ -274,7 +275,9 @@ def preview_run(specs: Sequence[ExperimentSpec], execution: Execution) -> RunPre
 def _preview(plan: _Plan, execution: Execution) -> RunPreview:
     problems = check_models(execution.models, execution.model_args)
     if execution.model_roles:
-        problems += check_models(list(execution.model_roles.values()), {})
+        problems += check_models(
+            list(dict.fromkeys(execution.model_roles.values())), {}
+        )  # one model may fill two roles
     prices = _prices(execution)
     if execution.max_cost is not None:
         unpriced = [m for m in execution.models if m not in prices]
