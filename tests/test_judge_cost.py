@@ -101,7 +101,7 @@ def test_plan_command_prices_the_judges(
     assert main([*args, "--grader", GRADER]) == 0
     assert f"judges on {GRADER}" in capsys.readouterr().out
     assert main([*args, "--grader", "a/b", "--grader", "c/d", "--grader", "e/f"]) == 2
-    assert "at most twice" in capsys.readouterr().out
+    assert "at most twice" in capsys.readouterr().err
 
 
 def test_dry_run_shows_the_bound_graders_cost(

@@ -98,8 +98,11 @@ def test_every_spec_field_is_a_run_option_and_a_sweep_key() -> None:
         "--baseline-prompt", "b.txt", "--max-turns", "2", "--no-judge", "--votes", "3",
         "--threshold", "0.6",
     )  # fmt: skip
+    # paraphrases reword the shipped training section, so they cannot join --system-prompt
+    worded = spec_values(parse("emoji", "--model", "tiergap/hhh", "--paraphrases", "2"))
+    assert ExperimentSpec.from_values(worded).paraphrases == 2
     values = spec_values(given)
-    assert set(values) == set(SPEC_FIELDS)  # a new field without an option fails here
+    assert set(values) | {"paraphrases"} == set(SPEC_FIELDS)  # a field without an option fails
     assert ExperimentSpec.from_values(values) == ExperimentSpec(
         scenario="helpful_only", n=3, conditions=("free", "paid"), scratchpad="none",
         tiers="three", seed=4, epochs=2, lab="Acme", queries="q.jsonl", system_prompt="p.txt",
