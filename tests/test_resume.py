@@ -22,7 +22,7 @@ from tiergap.harness.logs import read_records, sample_key
 from tiergap.testing.fakeserver import FakeServer
 
 MODEL = "openai-api/fake/fake-model"
-N = 40
+N = 24
 CONDITIONS = ("free", "paid", "baseline")
 CONNECTIONS = 4
 

@@ -124,7 +124,7 @@ def test_csv_query_file_errors(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def all_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
     log_dir = tmp_path_factory.mktemp("scenarios")
-    tasks = [experiment(scenario=name, n=12, queries=_queries(name), judges=True) for name in RUN]
+    tasks = [experiment(scenario=name, n=8, queries=_queries(name), judges=True) for name in RUN]
     logs = inspect_eval(tasks, model=SIMULATED, log_dir=str(log_dir), seed=2, log_realtime=False)
     assert all(log.status == "success" for log in logs)
     return log_dir
@@ -136,7 +136,7 @@ def test_every_scenario_runs_on_the_simulated_models(all_scenarios: Path) -> Non
     seen = {(s.model, s.scenario) for s in summaries}
     assert seen == {(m, s) for m in SIMULATED for s in RUN}
     for s in summaries:
-        assert all(c.n == 12 for c in s.conditions.values())
+        assert all(c.n == 8 for c in s.conditions.values())
         # the orthogonal objectives also run their positive control
         expected = 4 if s.scenario in ("emoji", "latex", "sycophancy") else 3
         assert len(s.conditions) == expected, s.scenario
