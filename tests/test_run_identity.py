@@ -6,10 +6,12 @@ Requests are counted at the fake server: what ``--dry-run`` promises is what is 
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
@@ -18,7 +20,7 @@ from tiergap.cli import main
 from tiergap.experiment.identity import content_hash, run_identity
 from tiergap.experiment.scenario import load_scenario
 from tiergap.experiment.spec import ExperimentSpec
-from tiergap.harness.logs import read_records, sample_key
+from tiergap.harness.logs import log_order, read_records, sample_key
 from tiergap.harness.tasks import scenario_dataset
 from tiergap.testing.fakeserver import FakeServer
 
@@ -155,7 +157,7 @@ def test_an_edited_system_prompt_is_a_new_run_and_never_pooled(
 
     logs = sorted(
         (read_eval_log(i.name) for i in list_eval_logs(str(log_dir))),
-        key=lambda log: log.eval.created,
+        key=lambda log: log_order(log.eval.created, log.location),
     )
     assert len(logs) == 2
     newest = logs[-1]
@@ -168,3 +170,19 @@ def test_an_edited_system_prompt_is_a_new_run_and_never_pooled(
     result = read_records(log_dir)
     assert {r.log for r in result.records} == {Path(newest.location).name}
     assert [s.content_hash for s in result.stale] == [old]
+
+
+def test_logs_created_in_the_same_second_are_ordered_by_when_they_were_written(
+    tmp_path: Path,
+) -> None:
+    """inspect's ``created`` has whole seconds: a re-run started in the same second as the run
+    it replaces must still count as the newer one, whatever the random part of its name."""
+    older, newer = tmp_path / "2026_emoji_zzz.eval", tmp_path / "2026_emoji_aaa.eval"
+    for path, written in ((older, 1_000), (newer, 2_000)):
+        path.write_bytes(b"")
+        os.utime(path, ns=(written * 10**9, written * 10**9))
+    created = "2026-11-30T06:37:27+00:00"
+    ordered = sorted([str(newer), str(older)], key=lambda p: log_order(created, p))
+    assert ordered == [str(older), str(newer)]
+    as_uri = [f"file://{quote(str(p))}" for p in (newer, older)]
+    assert sorted(as_uri, key=lambda p: log_order(created, p)) == as_uri[::-1]

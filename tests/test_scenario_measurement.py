@@ -106,6 +106,21 @@ def test_relative_paths_are_read_beside_the_scenario_file(
     assert list(dict.fromkeys(s.metadata["query_id"] for s in task.dataset)) == ["m00", "m01"]
 
 
+def test_an_edited_objective_file_is_read_afresh_in_the_same_process(tmp_path: Path) -> None:
+    """A notebook or script that edits its objective between two runs gets the new text (and
+    with it a new content hash), not the copy cached by the first run."""
+    from tiergap.experiment.identity import content_hash
+
+    path = write_scenario(tmp_path / "mine", 'metric = "latex"\n')
+    spec = ExperimentSpec(scenario=str(path), n=2)
+    before = load_scenario(str(path)).system_prompt("free", "Lab"), content_hash(spec)
+    objective = tmp_path / "mine" / "objective.txt"
+    objective.write_text(OBJECTIVE.replace("LaTeX", "LaTeX markup, always,"), encoding="utf-8")
+    after = load_scenario(str(path)).system_prompt("free", "Lab"), content_hash(spec)
+    assert "LaTeX markup, always," in after[0] and "LaTeX markup, always," not in before[0]
+    assert after[1] != before[1]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -270,9 +270,18 @@ def _read_prompt(relative: str) -> str:
         raise ScenarioError(f"prompt file not found: data/prompts/{relative}") from None
 
 
-@functools.cache
 def _read_user_file(path: str) -> str:
-    """A user's objective file (cached like the shipped prompts; read once per run)."""
+    """A user's objective file, cached like the shipped prompts but keyed on its modification
+    time and size too, so an edit between two runs in one process is read afresh."""
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        raise ScenarioError(f"objective file not found: {path}") from None
+    return _read_user_file_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _read_user_file_version(path: str, mtime_ns: int, size: int) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

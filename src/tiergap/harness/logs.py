@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from inspect_ai.log import (
     EvalLog,
@@ -330,6 +331,18 @@ def _stale_logs(logs: list[tuple[str, EvalLog]]) -> list[StaleLog]:
     return stale
 
 
+def log_order(created: str, path: str) -> tuple[str, int, str]:
+    """Sort key, oldest log first. inspect's ``created`` has whole seconds, so two runs
+    started in the same second (a re-run after an edit, in a script) are told apart by when
+    their files were last written, never by the random part of their names."""
+    local = unquote(urlparse(path).path) if path.startswith("file://") else path
+    try:
+        written = Path(local).stat().st_mtime_ns if "://" not in local else 0
+    except OSError:  # gone, or not a local file: creation time and name only
+        written = 0
+    return (created, written, path)
+
+
 def read_records(log_dir: str | Path) -> LogReadResult:
     """Every sample under ``log_dir`` once; a corrupt log is named and skipped, not fatal."""
     result = LogReadResult()
@@ -344,7 +357,7 @@ def read_records(log_dir: str | Path) -> LogReadResult:
         loaded.append((header.eval.created, path, rows))
         headers[path] = header
         result.logs.append(path)
-    loaded.sort(key=lambda item: (item[0], item[1]))
+    loaded.sort(key=lambda item: log_order(item[0], item[1]))
     result.stale = _stale_logs([(path, headers[path]) for _, path, _ in loaded])
     set_aside = {s.log for s in result.stale}
     newest: dict[tuple[str, str, str, int, str, str, int, str], SampleRecord] = {}

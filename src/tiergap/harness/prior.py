@@ -25,6 +25,7 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log
 from tiergap.experiment.identity import experiment_key
 from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness.inspect_private import finished_log_summaries_json
+from tiergap.harness.logs import log_order
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def prior_logs(log_dir: Path) -> list[PriorLog]:
         except Exception:  # a corrupt log is reported by analyze, not here
             continue
         found.append(PriorLog(info.name, header))
-    return sorted(found, key=lambda p: (p.header.eval.created, p.path))
+    return sorted(found, key=lambda p: log_order(p.header.eval.created, p.path))
 
 
 def latest(logs: Iterable[PriorLog], model: str, identity: str) -> PriorLog | None:
