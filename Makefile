@@ -25,9 +25,12 @@ demo: $(STAMP)
 # or a browser; `slow` takes minutes of CPU (the embedded model, thousands of samples or
 # simulations). `make test` (CI) runs all but the slow ones, in under five minutes on two
 # cores; `make test-fast` only the unit tests, for the edit-test loop; `make test-slow` the
-# slow ones; `make test-all` everything.
+# slow ones; `make test-all` everything. The suite runs in TEST_WORKERS processes
+# (pytest-xdist; every test has its own folders and ports), two by default for two cores.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n $(TEST_WORKERS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not integration"
