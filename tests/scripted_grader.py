@@ -22,6 +22,23 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 Script = Callable[[str, int, str], str]
+
+
+class ScriptedAPI(ModelAPI):
+    """Base of the tests' scripted inspect providers: the constructor inspect calls, no API
+    key or base URL needed; a subclass writes ``generate``."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),  # noqa: B008 - inspect provider signature
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+
+
 """(prompt, nth call of this model with this prompt, model name) -> reply."""
 
 
@@ -30,17 +47,7 @@ def register_scripted_grader(provider: str, script: Script) -> list[str]:
     calls: list[str] = []
 
     @modelapi(name=provider)
-    class ScriptedGrader(ModelAPI):
-        def __init__(
-            self,
-            model_name: str,
-            base_url: str | None = None,
-            api_key: str | None = None,
-            config: GenerateConfig = GenerateConfig(),  # noqa: B008 - inspect provider signature
-            **model_args: Any,
-        ) -> None:
-            super().__init__(model_name, base_url, api_key, [], config)
-
+    class ScriptedGrader(ScriptedAPI):
         async def generate(
             self,
             input: list[ChatMessage],

@@ -22,7 +22,6 @@ from inspect_ai.model import (
     ContentReasoning,
     ContentText,
     GenerateConfig,
-    ModelAPI,
     ModelOutput,
     ModelUsage,
     StopReason,
@@ -30,6 +29,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from scripted_grader import ScriptedAPI
 from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import load_scenario
 from tiergap.experiment.spec import ExperimentSpec
@@ -61,17 +61,7 @@ _QUERY = re.compile(r"<user_input>\s*(.*?)\s*</user_input>", re.S)
 
 
 @modelapi(name="tiergap-test-scripted")
-class ScriptedModel(ModelAPI):
-    def __init__(
-        self,
-        model_name: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),  # noqa: B008 - inspect provider signature
-        **model_args: Any,
-    ) -> None:
-        super().__init__(model_name, base_url, api_key, [], config)
-
+class ScriptedModel(ScriptedAPI):
     async def generate(
         self,
         input: list[ChatMessage],
