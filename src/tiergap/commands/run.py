@@ -137,6 +137,7 @@ def run_and_report(
     """Dry-run or run ``specs`` as one eval set, then analyse the log folder.
 
     ``resume_command`` is the command line that resumes an interrupted run (shell-quoted)."""
+    from tiergap.harness.logs import error_reason
     from tiergap.harness.run import RunInputError, execute, preview_run
     from tiergap.harness.secrets import redact
 
@@ -192,10 +193,12 @@ def run_and_report(
         return INTERRUPTED
     code = 0
     for log in outcome.failed:
-        message = log.error.message if log.error else log.status
+        message = error_reason(log.error.message) if log.error else log.status
         errors.print(
-            f"[red]{escape(log.eval.model)}: run {log.status}[/]: {escape(redact(message))}",
+            f"[red]{escape(log.eval.model)}: run {log.status}[/]: {escape(message)} (the log "
+            "holds the full traceback; the same command resumes once the cause is fixed)",
             highlight=False,
+            soft_wrap=True,
         )
         code = 1
     if outcome.stopped_for_cost:
