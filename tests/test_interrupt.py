@@ -17,7 +17,7 @@ from tiergap.harness.logs import read_records
 from tiergap.testing.fakeserver import FakeServer
 
 MODEL = "openai-api/fake/fake-model"
-N = 8
+N = 12
 CONDITIONS = ("free", "paid", "baseline")
 CONNECTIONS = 3
 
@@ -31,7 +31,9 @@ def test_sigint_exits_130_with_paired_samples_and_the_command_to_resume(tmp_path
         "--scratchpad", "none", "--log-dir", str(log_dir),
         "--max-connections", str(CONNECTIONS), "--json",
     ]  # fmt: skip
-    with FakeServer(latency=0.1, deadline=170, max_requests=3 * total) as server:
+    # 36 samples at 0.5 s each over 3 connections: at least 6 s of requests, so the signal
+    # sent after the sixth answer lands mid-run however busy the machine is
+    with FakeServer(latency=0.5, deadline=170, max_requests=3 * total) as server:
         env = {**os.environ, **server.env(), "INSPECT_DISPLAY": "none", "NO_COLOR": "1"}
         first = subprocess.Popen(
             [sys.executable, "-m", "tiergap.cli", *command],
@@ -46,9 +48,9 @@ def test_sigint_exits_130_with_paired_samples_and_the_command_to_resume(tmp_path
         finally:
             first.send_signal(signal.SIGINT)
         out, err = first.communicate(timeout=120)
+        assert server.request_count < total, "the run finished before the signal"
         assert first.returncode == 130, err[-3000:]
         assert out == ""  # no half a JSON document
-        assert server.request_count < total
 
         message = next(line for line in err.splitlines() if line.startswith("interrupted:"))
         finished = int(message.split()[1])
