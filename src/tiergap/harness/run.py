@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +39,7 @@ from tiergap.experiment.queries import load_queries
 from tiergap.experiment.scenario import default_lab
 from tiergap.experiment.spec import ExperimentSpec
 from tiergap.harness import costguard
-from tiergap.harness.inspect_private import set_identity_args
+from tiergap.harness.inspect_private import drain_running_tasks, set_identity_args
 from tiergap.harness.preflight import check_models
 from tiergap.harness.prior import (
     changed_content,
@@ -330,7 +332,9 @@ def execute(
         contextlib.redirect_stdout(sys.stderr),
     ):
         try:
-            complete, logs = _eval_set(tasks, execution)
+            with _ctrl_c_drains() as caught:
+                complete, logs = _eval_set(tasks, execution)
+            interrupted = caught.is_set()
         except KeyboardInterrupt:
             complete, logs, interrupted = False, [], True
     # inspect ends a Ctrl-C'd run with cancelled logs, or none at all, and reports success
@@ -350,6 +354,32 @@ def execute(
         interrupted=interrupted,
         finished_samples=finished,
     )
+
+
+@contextlib.contextmanager
+def _ctrl_c_drains() -> Iterator[threading.Event]:
+    """Ctrl-C stops the run the way ``--max-cost`` does: the running tasks are drained (queued
+    samples abandoned, those in flight finished and logged), so what finished is written
+    and paired. Left to asyncio, the first SIGINT cancels the event loop's main task, and
+    where inspect absorbs that cancellation the run went on to the end (seen under load). A
+    second Ctrl-C, or one before any task has started, stops at once (KeyboardInterrupt)."""
+    caught = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield caught  # signals reach only the main thread: nothing to install
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if caught.is_set() or not drain_running_tasks(()):
+            caught.set()
+            raise KeyboardInterrupt
+        caught.set()
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _eval_set(tasks: list[Task], execution: Execution) -> tuple[bool, list[EvalLog]]:
