@@ -186,3 +186,23 @@ def test_logs_created_in_the_same_second_are_ordered_by_when_they_were_written(
     assert ordered == [str(older), str(newer)]
     as_uri = [f"file://{quote(str(p))}" for p in (newer, older)]
     assert sorted(as_uri, key=lambda p: log_order(created, p)) == as_uri[::-1]
+
+
+@pytest.mark.integration
+def test_a_two_tier_run_after_a_three_tier_one_is_never_pooled_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both runs are the emoji experiment on one model, but their free-tier prompts differ (the
+    three-tier one names pro and enterprise): the analysis keeps the newer and sets the other
+    aside, never a free tier from one run against a baseline from the other."""
+    log_dir = str(tmp_path / "logs")
+    run = ["run", "emoji", "--model", "tiergap/reward-hacker", "-n", "3", "--log-dir", log_dir]
+    assert run_cli(capsys, *run, "--tiers", "three", "--json")[0] == 0
+    assert run_cli(capsys, *run, "--json")[0] == 0
+    code, out, err = run_cli(capsys, "analyze", log_dir, "--json")
+    assert code == 0
+    payload = json.loads(out)
+    (summary,) = payload["models"]
+    assert set(summary["conditions"]) == {"free", "paid", "baseline", "requested"}
+    (stale,) = payload["stale_logs"]
+    assert stale["scenario"] == "emoji" and "never pooled" in err

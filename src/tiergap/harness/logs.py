@@ -34,7 +34,6 @@ from inspect_ai.log import (
 from inspect_ai.scorer import Score
 
 from tiergap.analysis.records import UNUSABLE, SampleRecord, Source
-from tiergap.experiment.identity import experiment_key
 from tiergap.harness.inspect_private import finished_log_summaries_json
 from tiergap.harness.secrets import redact
 
@@ -308,15 +307,26 @@ def _content(header: EvalLog) -> str:
     return str((header.eval.metadata or {}).get("content_hash", "unrecorded"))
 
 
+def _pooled_as(header: EvalLog) -> tuple[str, str, str]:
+    """What the analysis pools a log's samples under: model, scenario and scratchpad mode."""
+    meta = header.eval.metadata or {}
+    scenario = str(meta.get("scenario", header.eval.task))
+    return (header.eval.model, scenario, str(meta.get("scratchpad", "")))
+
+
 def _stale_logs(logs: list[tuple[str, EvalLog]]) -> list[StaleLog]:
-    """Logs (oldest first) whose experiment on the same model has newer, different content."""
-    newest: dict[tuple[str, str], tuple[str, EvalLog]] = {}
+    """Logs (oldest first) that the analysis would pool with newer logs of different content.
+
+    Keyed on what the analysis pools (model, scenario, mode), not on every task argument: a
+    three-tier run after a two-tier one, or an edited prompt, is different content, and mixing
+    their samples would compare prompts that differ in more than the tier tag. Replicates
+    (seeds), other judges and grown runs share the content and are kept."""
+    newest: dict[tuple[str, str, str], tuple[str, EvalLog]] = {}
     for path, header in logs:
-        newest[(header.eval.model, experiment_key(header.eval.task_args or {}))] = (path, header)
+        newest[_pooled_as(header)] = (path, header)
     stale: list[StaleLog] = []
     for path, header in logs:
-        key = (header.eval.model, experiment_key(header.eval.task_args or {}))
-        newer_path, newer = newest[key]
+        newer_path, newer = newest[_pooled_as(header)]
         if _content(header) != _content(newer):
             stale.append(
                 StaleLog(
