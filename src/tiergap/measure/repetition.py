@@ -62,12 +62,15 @@ def find_loop(
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) >= n * min_repeats:
         grams = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        counts = Counter(g for g in grams if _wordy(g))
-        gram, top = counts.most_common(1)[0] if counts else ((), 0)
+        # count every n-gram, then keep the wordy ones among the few that repeat enough
+        # (checking each n-gram for words first cost most of the time on ordinary answers)
+        counts = Counter(grams)
+        repeated = {g: c for g, c in counts.items() if c >= min_repeats and _wordy(g)}
+        gram, top = max(repeated.items(), key=lambda item: item[1]) if repeated else ((), 0)
         if top >= min_repeats:
             covered = [False] * len(tokens)
             for i, g in enumerate(grams):
-                if counts[g] >= min_repeats:
+                if g in repeated:
                     covered[i : i + n] = [True] * n
             share = sum(covered) / len(tokens)
             if share >= min_share:
