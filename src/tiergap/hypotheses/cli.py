@@ -245,6 +245,19 @@ def _figures_label(args: argparse.Namespace) -> str:
     return str(args.figures) if args.figures is not None else PAPER_RESOURCE
 
 
+def _starting_family(
+    args: argparse.Namespace, params: Params, figures: dict[str, Figure], fitter: Fitter
+) -> FamilyResult:
+    """The family before any run of the user's: the priors (``--no-paper``) or the fit to the
+    paper's figures."""
+    if args.no_paper:
+        return prior_family(params, hypotheses=fitter.hypotheses)
+    family, _ = _paper_family(
+        params, figures, fitter, held_out=False, sensitivity=False, label=_figures_label(args)
+    )
+    return family
+
+
 def _paper_family(
     params: Params,
     figures: dict[str, Figure],
@@ -280,13 +293,7 @@ def run_predict(args: argparse.Namespace, *, console: Console | None = None) -> 
         design = None
         if args.experiment is not None:
             design = Design(args.experiment, args.tiers, args.scratchpad == "hidden", args.n)
-        if args.no_paper:
-            family = prior_family(params, hypotheses=fitter.hypotheses)
-        else:
-            family, _ = _paper_family(
-                params, figures, fitter, held_out=False, sensitivity=False,
-                label=_figures_label(args),
-            )  # fmt: skip
+        family = _starting_family(args, params, figures, fitter)
         if design is not None:
             predictions = predict_design(params, family, design)
     except _ERRORS as exc:
@@ -710,13 +717,7 @@ def run_infer(
         params, figures, fitter = _setup(args)
         observed = _log_counts(args.logdirs, records_source, args.model)
         paper: list[Datum] = [] if args.no_paper else paper_data(figures)
-        if args.no_paper:
-            before = prior_family(params, hypotheses=fitter.hypotheses)
-        else:
-            before, _ = _paper_family(
-                params, figures, fitter, held_out=False, sensitivity=False,
-                label=_figures_label(args),
-            )  # fmt: skip
+        before = _starting_family(args, params, figures, fitter)
         updates = []
         for logs in observed:
             data = DataSet(params, [*paper, *logs.counts], statistics())
